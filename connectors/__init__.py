@@ -1,0 +1,1 @@
+"""Readers for each source tool: files and APIs in, typed Arrow tables out."""

@@ -1,0 +1,39 @@
+"""What every source is: its raw tables and the function that reads them.
+
+Readers are registered in `SOURCES` (see the bottom of this module); orchestration
+lands whatever they return as `raw.<table>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader needs: where the files are and how to pseudonymise people."""
+
+    sources_dir: Path
+    pseudonymise: Callable[[str | None], str | None]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One landing table: `raw.<name>` with `schema` (including `_source`)."""
+
+    name: str
+    schema: pa.Schema
+    key: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source system: its tables, in landing order, and its reader."""
+
+    name: str
+    tables: tuple[RawTable, ...]
+    read: Callable[[ReadContext], dict[str, pa.Table]]
