@@ -1,0 +1,122 @@
+"""Data health: what the last refresh published and what the catalog does not map yet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import data, formatting, metric_definitions, periods
+
+st.title("Data health")
+
+unavailable = data.serving_unavailable()
+if unavailable is not None:
+    st.info(unavailable.message)
+    st.stop()
+
+refresh = data.refresh_info()
+if refresh is None:
+    st.caption(
+        "This serving copy has no `meta.refresh` record: it was published by an older "
+        "refresh. Run `productops refresh` to record the batch and its row counts."
+    )
+else:
+    details = [f"Data as of {refresh.as_of}"]
+    if refresh.batch_id:
+        details.append(f"batch {refresh.batch_id}")
+    if refresh.sources_dir:
+        details.append(f"sources folder `{refresh.sources_dir}`")
+    st.caption(" · ".join(details))
+
+st.subheader("Rows per mart")
+counts, counted_from = data.mart_row_counts()
+st.caption(f"Row counts from {counted_from}.")
+empty = counts.loc[counts["rows"] == 0, "mart"].tolist()
+if empty:
+    st.warning(
+        f"{len(empty)} mart(s) published no rows: {', '.join(empty)}. "
+        "Check that their sources are present in the sources folder."
+    )
+st.dataframe(
+    counts,
+    hide_index=True,
+    width=560,
+    column_config={
+        "mart": st.column_config.TextColumn("Mart"),
+        "rows": st.column_config.NumberColumn("Rows", format="localized"),
+    },
+)
+
+st.subheader("What the catalog misses")
+bounds = data.month_bounds()
+if bounds is None:
+    st.info("No cost or revenue months are published yet, so there is nothing to attribute.")
+    st.stop()
+
+basis = data.basis()
+options = {period.label: period for period in periods.period_options(*bounds)}
+period_col, _ = st.columns([1, 3])
+period = options[
+    period_col.selectbox(
+        "Period",
+        list(options),
+        index=list(options).index(periods.DEFAULT_LABEL),
+        key="health_period",
+    )
+]
+st.caption(
+    f"{period.span}: amounts that landed on the product **Unmapped** because the catalog "
+    "does not map their SKU, cost centre or HR team."
+)
+
+shares = data.unmapped_share(period.start, period.end).set_index("measure")
+revenue_col, cost_col, people_col, other_col = st.columns(4)
+for column, measure in (
+    (revenue_col, "revenue"),
+    (cost_col, "rnd_cost"),
+    (people_col, "people_cost"),
+    (other_col, "other_rnd_cost"),
+):
+    row = shares.loc[measure]
+    column.metric(
+        f"{row['label']} on unmapped",
+        formatting.percent(row["share"]),
+        border=True,
+        help=(
+            f"{formatting.money(row['unmapped'], basis.currency)} of "
+            f"{formatting.money(row['total'], basis.currency)}"
+        ),
+    )
+with st.expander("How the unmapped bucket works"):
+    st.markdown(metric_definitions.UNMAPPED_BUCKET)
+
+money_format = formatting.table_money_format(basis.currency)
+st.dataframe(
+    shares.reset_index()[["label", "unmapped", "total", "share"]],
+    hide_index=True,
+    width=760,
+    placeholder="—",
+    column_config={
+        "label": st.column_config.TextColumn("Measure"),
+        "unmapped": st.column_config.NumberColumn("On unmapped", format=money_format),
+        "total": st.column_config.NumberColumn("All products", format=money_format),
+        "share": st.column_config.NumberColumn("Share", format="percent"),
+    },
+)
+
+by_month = data.unmapped_by_month(period.start, period.end)
+if by_month.empty:
+    st.success("Nothing landed on unmapped in this period: the catalog maps every source value.")
+else:
+    st.markdown(f"**Months with unmapped amounts** ({len(by_month)} of {period.months})")
+    st.dataframe(
+        by_month,
+        hide_index=True,
+        width=760,
+        column_config={
+            "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
+            "revenue": st.column_config.NumberColumn("Revenue", format=money_format),
+            "people_cost": st.column_config.NumberColumn("People cost", format=money_format),
+            "other_rnd_cost": st.column_config.NumberColumn("Other R&D cost", format=money_format),
+            "rnd_cost": st.column_config.NumberColumn("R&D cost", format=money_format),
+        },
+    )

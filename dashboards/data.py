@@ -1,0 +1,504 @@
+"""The only module of the dashboards that queries: the published serving copy.
+
+Every query opens `get_settings().serving_path` read-only and closes it at once:
+publishing swaps that file with an atomic rename, so a short-lived connection always
+reads one complete refresh and never holds an old copy open. Results are cached for
+five minutes and keyed on the file's modification time, so a new publish shows up on
+the next rerun rather than after the cache expires.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from orchestration.settings import get_settings
+
+CACHE_TTL_SECONDS = 300
+REQUIRED_TABLES = ("marts.dim_products", "marts.fct_product_cost_revenue")
+UNMAPPED = "unmapped"
+# (inode, mtime_ns) of the serving file: publish's rename changes both.
+Version = tuple[int, int]
+# meta.refresh columns that describe the batch rather than count a mart's rows.
+REFRESH_DESCRIPTORS = ("batch_id", "published_at", "sources_dir")
+
+
+@dataclass(frozen=True)
+class ServingUnavailable:
+    """Why there is nothing to show yet, worded for the person looking at the page."""
+
+    path: Path
+    missing_tables: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """What is missing and the command that builds it."""
+        if self.missing_tables:
+            what = f"The serving copy {self.path} has no {', '.join(self.missing_tables)}."
+        else:
+            what = f"No data has been published yet: {self.path} does not exist."
+        return (
+            f"{what} Run `make demo` (the demo company) or `productops refresh` "
+            "(your own sources) to build and publish it."
+        )
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user filtered: whole months `start`..`end`, a portfolio, some products."""
+
+    start: date
+    end: date
+    portfolio_id: str | None = None
+    product_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums over a selection; `rnd_pct_of_revenue` is None when there is no revenue."""
+
+    revenue: float
+    people_cost: float
+    other_rnd_cost: float
+    rnd_cost: float
+    contribution: float
+    rnd_pct_of_revenue: float | None
+
+
+@dataclass(frozen=True)
+class RefreshInfo:
+    """Which refresh the serving copy holds."""
+
+    batch_id: str | None
+    published_at: datetime | None
+    sources_dir: str | None
+
+    @property
+    def as_of(self) -> str:
+        """`published_at` as `2026-11-15 02:00 UTC`, or `unknown`."""
+        if self.published_at is None:
+            return "unknown"
+        return self.published_at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """How the amounts were made: reporting currency and attribution rules."""
+
+    currency: str
+    revenue_basis: tuple[str, ...]
+    people_cost_basis: tuple[str, ...]
+
+
+# -- connection -------------------------------------------------------------------------
+
+
+def serving_path() -> Path:
+    """The published serving file the dashboards read."""
+    return get_settings().serving_path
+
+
+def _version(path: Path) -> Version:
+    """A cache key that changes whenever publish swaps in a new file."""
+    stat = path.stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _query(path: str, sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(path, read_only=True) as con:
+        return con.execute(sql, params or []).df()
+
+
+def _current() -> tuple[str, Version]:
+    path = serving_path()
+    return str(path), _version(path)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _tables(path: str, version: Version) -> frozenset[str]:
+    frame = _query(
+        path,
+        "select table_schema || '.' || table_name as name from information_schema.tables",
+    )
+    return frozenset(frame["name"])
+
+
+def serving_unavailable() -> ServingUnavailable | None:
+    """None when the serving copy can be read, else what is missing and how to build it."""
+    path = serving_path()
+    if not path.exists():
+        return ServingUnavailable(path)
+    present = _tables(str(path), _version(path))
+    missing = tuple(name for name in REQUIRED_TABLES if name not in present)
+    return ServingUnavailable(path, missing) if missing else None
+
+
+# -- catalog and refresh ----------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _products(path: str, version: Version) -> pd.DataFrame:
+    return _query(
+        path,
+        """
+        select product_id, product_name, portfolio_id, portfolio_name, product_areas,
+               director, pm, launched_on
+        from marts.dim_products
+        -- the unmapped bucket sorts last: it is not a product anyone owns
+        order by product_id = ?, portfolio_name, product_name
+        """,
+        [UNMAPPED],
+    )
+
+
+def products() -> pd.DataFrame:
+    """The product catalog (`marts.dim_products`), the `unmapped` bucket last."""
+    return _products(*_current())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _month_bounds(path: str, version: Version) -> tuple[date, date] | None:
+    frame = _query(
+        path, "select min(month) as first, max(month) as last from marts.fct_product_cost_revenue"
+    )
+    first, last = frame.loc[0, "first"], frame.loc[0, "last"]
+    if pd.isna(first):
+        return None
+    return pd.Timestamp(first).date(), pd.Timestamp(last).date()
+
+
+def month_bounds() -> tuple[date, date] | None:
+    """The first and last month with cost/revenue rows, or None when there are none."""
+    return _month_bounds(*_current())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _basis(path: str, version: Version) -> Basis:
+    frame = _query(
+        path,
+        """
+        select 'currency' as kind, currency as value from marts.fct_product_cost_revenue
+        union select 'revenue_basis', revenue_basis from marts.fct_product_cost_revenue
+        union select 'people_cost_basis', people_cost_basis from marts.fct_product_cost_revenue
+        order by kind, value
+        """,
+    ).dropna()
+
+    def values(kind: str) -> tuple[str, ...]:
+        return tuple(frame.loc[frame["kind"] == kind, "value"])
+
+    currencies = values("currency")
+    return Basis(
+        # One reporting currency by construction; fall back to USD on an empty mart.
+        currency=currencies[0] if currencies else "USD",
+        revenue_basis=values("revenue_basis"),
+        people_cost_basis=values("people_cost_basis"),
+    )
+
+
+def basis() -> Basis:
+    """The reporting currency and the revenue / people-cost bases of the amounts."""
+    return _basis(*_current())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _refresh_frame(path: str, version: Version) -> pd.DataFrame | None:
+    if "meta.refresh" not in _tables(path, version):
+        return None
+    return _query(path, "select * from meta.refresh")
+
+
+def _as_utc(value: object) -> datetime | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    stamp = pd.Timestamp(value)
+    if pd.isna(stamp):
+        return None
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.to_pydatetime().astimezone(UTC)
+
+
+def refresh_info() -> RefreshInfo | None:
+    """The latest refresh recorded in `meta.refresh`, or None when the table is absent."""
+    frame = _refresh_frame(*_current())
+    if frame is None or frame.empty:
+        return None
+    if "published_at" in frame.columns:
+        frame = frame.sort_values("published_at", ascending=False)
+    latest = frame.iloc[0]
+
+    def text(column: str) -> str | None:
+        value = latest.get(column)
+        return None if value is None or pd.isna(value) else str(value)
+
+    return RefreshInfo(
+        batch_id=text("batch_id"),
+        published_at=_as_utc(latest.get("published_at")),
+        sources_dir=text("sources_dir"),
+    )
+
+
+def row_counts_from_refresh(refresh: pd.DataFrame) -> pd.DataFrame:
+    """Per-mart row counts (`mart`, `rows`) from a `meta.refresh` frame of either shape.
+
+    Long: one row per mart with a name column (`mart`, `table_name`, `model` or
+    `table`) and a count column (`row_count`, `rows` or `n_rows`), latest batch only.
+    Wide: one row per batch with an integer column per mart (`dim_products`,
+    `dim_products_rows`, `rows_dim_products` ...), latest batch only.
+    """
+    columns = {c.lower(): c for c in refresh.columns}
+    if "published_at" in columns and not refresh.empty:
+        stamp = columns["published_at"]
+        refresh = refresh[refresh[stamp] == refresh[stamp].max()]
+    name_col = next(
+        (columns[c] for c in ("mart", "table_name", "model", "table") if c in columns), None
+    )
+    count_col = next((columns[c] for c in ("row_count", "rows", "n_rows") if c in columns), None)
+    if name_col is not None and count_col is not None:
+        long = refresh[[name_col, count_col]].rename(columns={name_col: "mart", count_col: "rows"})
+    else:
+        counts = [
+            column
+            for column in refresh.columns
+            if column.lower() not in REFRESH_DESCRIPTORS
+            and pd.api.types.is_integer_dtype(refresh[column])
+        ]
+        latest = refresh.iloc[:1]
+        long = pd.DataFrame(
+            {
+                "mart": [_mart_name(column) for column in counts],
+                "rows": [int(latest[column].iloc[0]) if len(latest) else 0 for column in counts],
+            }
+        )
+    long["mart"] = long["mart"].astype(str).str.removeprefix("marts.")
+    long["rows"] = long["rows"].astype("int64")
+    return long.sort_values("mart").reset_index(drop=True)
+
+
+def _mart_name(column: str) -> str:
+    name = column.lower()
+    for affix in ("_row_count", "_rows"):
+        name = name.removesuffix(affix)
+    return name.removeprefix("rows_")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _counted_rows(path: str, version: Version) -> pd.DataFrame:
+    marts = sorted(name for name in _tables(path, version) if name.startswith("marts."))
+    if not marts:
+        return pd.DataFrame({"mart": pd.Series(dtype=str), "rows": pd.Series(dtype="int64")})
+    sql = " union all ".join(
+        f"select '{name.removeprefix('marts.')}' as mart, count(*) as rows from {name}"
+        for name in marts
+    )
+    return _query(path, sql + " order by mart")
+
+
+def mart_row_counts() -> tuple[pd.DataFrame, str]:
+    """Rows per mart (`mart`, `rows`) and where they come from.
+
+    From `meta.refresh` (what publish recorded) when present, else counted in the
+    serving file itself so the page still answers for an older publish.
+    """
+    path, version = _current()
+    refresh = _refresh_frame(path, version)
+    if refresh is not None and not refresh.empty:
+        counts = row_counts_from_refresh(refresh)
+        if not counts.empty:
+            return counts, "meta.refresh"
+    return _counted_rows(path, version), "counted in the serving file"
+
+
+# -- cost versus revenue ----------------------------------------------------------------
+
+
+def _where(selection: Selection) -> tuple[str, list]:
+    clauses = ["month between ? and ?"]
+    params: list = [selection.start, selection.end]
+    if selection.portfolio_id is not None:
+        clauses.append("portfolio_id = ?")
+        params.append(selection.portfolio_id)
+    if selection.product_ids:
+        clauses.append(f"product_id in ({', '.join('?' for _ in selection.product_ids)})")
+        params.extend(selection.product_ids)
+    return " and ".join(clauses), params
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _totals(path: str, version: Version, selection: Selection) -> Totals:
+    where, params = _where(selection)
+    row = _query(
+        path,
+        f"""
+        select coalesce(sum(revenue), 0) as revenue,
+               coalesce(sum(people_cost), 0) as people_cost,
+               coalesce(sum(other_rnd_cost), 0) as other_rnd_cost,
+               coalesce(sum(rnd_cost), 0) as rnd_cost
+        from marts.fct_product_cost_revenue
+        where {where}
+        """,
+        params,
+    ).iloc[0]
+    revenue, rnd_cost = float(row["revenue"]), float(row["rnd_cost"])
+    return Totals(
+        revenue=revenue,
+        people_cost=float(row["people_cost"]),
+        other_rnd_cost=float(row["other_rnd_cost"]),
+        rnd_cost=rnd_cost,
+        contribution=revenue - rnd_cost,
+        rnd_pct_of_revenue=rnd_cost / revenue if revenue else None,
+    )
+
+
+def totals(selection: Selection) -> Totals:
+    """Revenue, R&D cost, contribution and R&D % of revenue summed over the selection."""
+    return _totals(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _product_summary(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    where, params = _where(selection)
+    return _query(
+        path,
+        f"""
+        with summed as (
+            select product_id,
+                   sum(revenue) as revenue,
+                   sum(people_cost) as people_cost,
+                   sum(other_rnd_cost) as other_rnd_cost,
+                   sum(rnd_cost) as rnd_cost,
+                   sum(rnd_fte) as fte_months,
+                   count(distinct month) as months
+            from marts.fct_product_cost_revenue
+            where {where}
+            group by product_id
+        )
+        select s.product_id,
+               coalesce(p.product_name, s.product_id) as product_name,
+               p.portfolio_name,
+               s.revenue, s.people_cost, s.other_rnd_cost, s.rnd_cost,
+               s.revenue - s.rnd_cost as contribution,
+               s.rnd_cost / nullif(s.revenue, 0) as rnd_pct_of_revenue,
+               s.fte_months / nullif(s.months, 0) as rnd_fte,
+               s.revenue * 12 / nullif(s.fte_months, 0) as revenue_per_rnd_fte,
+               s.rnd_cost > s.revenue as loss_making
+        from summed s
+        left join marts.dim_products p using (product_id)
+        order by contribution desc, product_name
+        """,
+        params,
+    )
+
+
+def product_summary(selection: Selection) -> pd.DataFrame:
+    """One row per product over the selection, best contribution first.
+
+    Columns: product_id, product_name, portfolio_name, revenue, people_cost,
+    other_rnd_cost, rnd_cost, contribution, rnd_pct_of_revenue (NaN without revenue),
+    rnd_fte (average per month), revenue_per_rnd_fte (annualised), loss_making
+    (R&D cost exceeds revenue).
+    """
+    return _product_summary(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _monthly_totals(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    where, params = _where(selection)
+    return _query(
+        path,
+        f"""
+        select month,
+               sum(revenue) as revenue,
+               sum(rnd_cost) as rnd_cost,
+               sum(revenue) - sum(rnd_cost) as contribution,
+               sum(rnd_cost) / nullif(sum(revenue), 0) as rnd_pct_of_revenue
+        from marts.fct_product_cost_revenue
+        where {where}
+        group by month
+        order by month
+        """,
+        params,
+    )
+
+
+def monthly_totals(selection: Selection) -> pd.DataFrame:
+    """Month by month over the selection: month, revenue, rnd_cost, contribution, rnd_pct_of_revenue."""
+    return _monthly_totals(*_current(), selection)
+
+
+# -- data health ------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _unmapped_share(path: str, version: Version, start: date, end: date) -> pd.DataFrame:
+    frame = _query(
+        path,
+        """
+        select sum(revenue) filter (where product_id = ?) as revenue_unmapped,
+               sum(revenue) as revenue_total,
+               sum(people_cost) filter (where product_id = ?) as people_cost_unmapped,
+               sum(people_cost) as people_cost_total,
+               sum(other_rnd_cost) filter (where product_id = ?) as other_rnd_cost_unmapped,
+               sum(other_rnd_cost) as other_rnd_cost_total,
+               sum(rnd_cost) filter (where product_id = ?) as rnd_cost_unmapped,
+               sum(rnd_cost) as rnd_cost_total
+        from marts.fct_product_cost_revenue
+        where month between ? and ?
+        """,
+        [UNMAPPED] * 4 + [start, end],
+    ).fillna(0.0)
+    measures = {
+        "revenue": "Revenue",
+        "people_cost": "People cost",
+        "other_rnd_cost": "Other R&D cost",
+        "rnd_cost": "R&D cost",
+    }
+    rows = []
+    for column, label in measures.items():
+        unmapped = float(frame.loc[0, f"{column}_unmapped"])
+        total = float(frame.loc[0, f"{column}_total"])
+        rows.append(
+            {
+                "measure": column,
+                "label": label,
+                "unmapped": unmapped,
+                "total": total,
+                "share": unmapped / total if total else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def unmapped_share(start: date, end: date) -> pd.DataFrame:
+    """How much revenue and cost of months `start`..`end` sits on the `unmapped` product.
+
+    Columns: measure (revenue, people_cost, other_rnd_cost, rnd_cost), label,
+    unmapped, total (all products, unmapped included), share (None when total is 0).
+    """
+    return _unmapped_share(*_current(), start, end)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _unmapped_by_month(path: str, version: Version, start: date, end: date) -> pd.DataFrame:
+    return _query(
+        path,
+        """
+        select month, revenue, people_cost, other_rnd_cost, rnd_cost
+        from marts.fct_product_cost_revenue
+        where product_id = ? and month between ? and ?
+          and (revenue <> 0 or rnd_cost <> 0)
+        order by month desc
+        """,
+        [UNMAPPED, start, end],
+    )
+
+
+def unmapped_by_month(start: date, end: date) -> pd.DataFrame:
+    """The months of `start`..`end` where something landed on `unmapped`, newest first."""
+    return _unmapped_by_month(*_current(), start, end)
