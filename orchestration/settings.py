@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,6 @@ class Settings:
     data_dir: Path
     sources_dir: Path
     catalog_path: Path
-    pseudonym_key: bytes
     dashboard_port: int
 
     @property
@@ -39,6 +38,11 @@ class Settings:
     @property
     def dagster_home(self) -> Path:
         return self.data_dir / "dagster"
+
+    @cached_property
+    def pseudonym_key(self) -> bytes:
+        """Read on first use, so processes that only read (the dashboards) create nothing."""
+        return _pseudonym_key(self.data_dir)
 
 
 def _pseudonym_key(data_dir: Path) -> bytes:
@@ -71,6 +75,5 @@ def get_settings() -> Settings:
         data_dir=data_dir,
         sources_dir=sources_dir,
         catalog_path=catalog_path,
-        pseudonym_key=_pseudonym_key(data_dir),
         dashboard_port=int(os.environ.get("PRODUCTOPS_DASHBOARD_PORT", "8501")),
     )

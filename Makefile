@@ -1,0 +1,49 @@
+# The verbs a newcomer types. Every target creates the virtualenv and installs the
+# project when needed, and puts .venv/bin first on PATH so dagster-dbt finds our dbt.
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+PYTHON ?= python3
+STAMP  := $(VENV)/.installed-stamp
+export PATH := $(BIN):$(PATH)
+
+.PHONY: install demo refresh serve test dev lint seeds clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing productops and its stack into $(VENV) (a few minutes the first time)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make demo: build the warehouse from seeds/ and serve the dashboards
+demo: install
+	@$(BIN)/productops refresh
+	@$(BIN)/productops serve
+
+refresh: install
+	@$(BIN)/productops refresh
+
+serve: install
+	@$(BIN)/productops serve
+
+## make test: the whole suite (builds the demo warehouse once per session)
+test: install
+	@$(BIN)/pytest
+
+## make dev: the Dagster UI on the same definitions
+dev: install
+	@mkdir -p $${PRODUCTOPS_DATA_DIR:-data}/dagster
+	@DAGSTER_HOME=$$(cd $${PRODUCTOPS_DATA_DIR:-data}/dagster && pwd) \
+		$(BIN)/dagster dev -m orchestration.definitions
+
+lint: install
+	@$(BIN)/ruff check .
+
+## make seeds: regenerate the committed demo company (deterministic)
+seeds: install
+	@$(BIN)/productops generate --scale demo --out seeds --seed 42
+
+clean:
+	rm -rf $${PRODUCTOPS_DATA_DIR:-data}

@@ -1,0 +1,99 @@
+"""The `productops` command: generate demo data, refresh the warehouse, serve dashboards."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SCALES = ("demo", "s", "m", "l", "xl")
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from productops.demo import generate
+
+    started = time.monotonic()
+    truth = generate(args.scale, Path(args.out), seed=args.seed, progress=_say)
+    counts = truth.get("row_counts", {})
+    _say(
+        f"wrote the {args.scale} company to {args.out} "
+        f"({sum(counts.values()):,} records in {len(counts)} tables) "
+        f"in {time.monotonic() - started:.1f}s"
+    )
+    return 0
+
+
+def _cmd_refresh(args: argparse.Namespace) -> int:
+    from orchestration.refresh import RefreshFailed, run_refresh
+    from orchestration.settings import get_settings
+
+    settings = get_settings()
+    _say(f"refreshing from {settings.sources_dir} into {settings.data_dir}")
+    started = time.monotonic()
+    try:
+        run_refresh(progress=_say)
+    except RefreshFailed as failure:
+        _say(f"refresh failed, nothing published: {failure}")
+        return 1
+    _say(
+        f"published {settings.serving_path} in {time.monotonic() - started:.1f}s"
+    )
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from orchestration.settings import PROJECT_ROOT, get_settings
+
+    settings = get_settings()
+    port = args.port or settings.dashboard_port
+    if not settings.serving_path.exists():
+        _say(f"no published warehouse at {settings.serving_path}: run `productops refresh` first")
+        return 1
+    _say(f"dashboards: http://localhost:{port}  (Ctrl+C to stop)")
+    command = [
+        sys.executable, "-m", "streamlit", "run",
+        str(PROJECT_ROOT / "dashboards" / "streamlit_app.py"),
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    return subprocess.call(command, env=os.environ.copy())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface, built apart from running it so it can be tested."""
+    parser = argparse.ArgumentParser(prog="productops", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write a synthetic company's exports")
+    generate.add_argument("--scale", choices=SCALES, default="demo")
+    generate.add_argument("--out", required=True, help="folder to write the sources into")
+    generate.add_argument("--seed", type=int, default=42)
+    generate.set_defaults(run=_cmd_generate)
+
+    refresh = commands.add_parser(
+        "refresh", help="ingest every source, build the marts and publish the serving copy"
+    )
+    refresh.set_defaults(run=_cmd_refresh)
+
+    serve = commands.add_parser("serve", help="serve the dashboards on the published warehouse")
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(run=_cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
