@@ -1,0 +1,79 @@
+-- Every month from the first month of finance data (revenue or GL; HR hires only when
+-- there is no finance data) to the last month present in the data: people employed
+-- long before the finance history starts must not make early months look like pure cost.
+-- The last month is
+-- the as-of month: the latest month of revenue, GL postings or HR hires, never
+-- current_date, so a rebuild of the same exports gives the same answers. Termination
+-- dates do not extend it because HR systems hold scheduled future leaving dates.
+
+with
+
+revenue_months as (
+
+    select period_month as month
+    from {{ ref('stg_finance__revenue') }}
+
+),
+
+gl_months as (
+
+    select {{ month_of('posted_on') }} as month
+    from {{ ref('stg_finance__gl_lines') }}
+
+),
+
+hire_months as (
+
+    select {{ month_of('hired_on') }} as month
+    from {{ ref('stg_hr__employees') }}
+    where hired_on is not null
+
+),
+
+finance_months as (
+
+    select month from revenue_months
+    union all
+    select month from gl_months
+
+),
+
+data_months as (
+
+    select month from finance_months
+    union all
+    select month from hire_months
+
+),
+
+bounds as (
+
+    select
+        coalesce(
+            (select min(month) from finance_months),
+            (select min(month) from hire_months)
+        ) as first_month,
+        (select max(month) from data_months) as last_month
+
+),
+
+spine as (
+
+    {{ month_spine('bounds', 'first_month', 'last_month') }}
+
+),
+
+final as (
+
+    select
+        spine.month,
+        {{ month_end_of('spine.month') }} as month_end,
+        {{ days_in_month('spine.month') }} as days_in_month,
+        spine.month = bounds.last_month as is_as_of_month
+
+    from spine
+    cross join bounds
+
+)
+
+select * from final

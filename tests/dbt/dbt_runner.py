@@ -1,0 +1,60 @@
+"""Running dbt on the project against a given warehouse file, and reading the result."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+
+
+@dataclass(frozen=True)
+class DbtWarehouse:
+    """A warehouse file after `dbt build`, and the status dbt recorded for each node."""
+
+    path: Path
+    node_statuses: dict[str, str]
+
+    def query(self, sql: str, params: list[object] | None = None) -> list[tuple]:
+        """Run a read-only query and return all rows."""
+        with duckdb.connect(str(self.path), read_only=True) as connection:
+            return connection.execute(sql, params or []).fetchall()
+
+
+def run_dbt(command: list[str], warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
+    """Run a dbt command on the project against `warehouse`, with target and logs in `work_dir`.
+
+    Target and log paths are private to the caller so parallel runs do not clash.
+    """
+    env = {
+        **os.environ,
+        "PRODUCTOPS_WAREHOUSE": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PATH": f"{DBT_EXECUTABLE.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    return subprocess.run(
+        [
+            str(DBT_EXECUTABLE),
+            *command,
+            "--project-dir",
+            "dbt_project",
+            "--profiles-dir",
+            "dbt_project",
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+        ],
+        check=False,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=540,
+    )
