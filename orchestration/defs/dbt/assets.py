@@ -1,0 +1,104 @@
+"""Every dbt model, snapshot and test as Dagster assets and checks, built by `dbt build`.
+
+dbt sources map to the landing assets (`raw/<table>`), so staging waits for landing;
+models map to `<schema>/<model>` (`staging/...`, `marts/dim_products`).
+"""
+
+# No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import shutil
+from collections.abc import Iterator, Mapping
+from functools import cache
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Config, Definitions
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.defs.dbt.resources import (
+    DBT_PROJECT,
+    dbt_build_args,
+    dbt_resource,
+    dbt_subprocess_environment,
+    ensure_manifest,
+    failed_nodes,
+)
+from orchestration.defs.sources.assets import raw_asset_key
+from orchestration.settings import get_settings
+from orchestration.warehouse import WAREHOUSE_POOL
+
+_BUILT_RESOURCE_TYPES = {"model", "snapshot", "seed"}
+
+
+class DbtBuildFailed(RuntimeError):
+    """`dbt build` failed; the message lists each failed model, snapshot or test."""
+
+
+class ProductopsDbtTranslator(DagsterDbtTranslator):
+    """Sources are the raw landing tables; models are keyed and grouped by their schema."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        """`raw/<identifier>` for a source, `<schema>/<name>` for a model or snapshot."""
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "source":
+            return raw_asset_key(dbt_resource_props["identifier"])
+        if resource_type in _BUILT_RESOURCE_TYPES:
+            return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """Models are grouped by layer: the schema they build into."""
+        if dbt_resource_props["resource_type"] in _BUILT_RESOURCE_TYPES:
+            return dbt_resource_props["schema"]
+        return super().get_group_name(dbt_resource_props)
+
+
+class DbtBuildConfig(Config):
+    """Run configuration of the dbt step (settable in the Dagster UI's launchpad)."""
+
+    full_refresh: bool = False
+
+
+def build_dbt_assets(project: DbtProject = DBT_PROJECT) -> AssetsDefinition:
+    """The `dbt_models` multi-asset over the project's manifest (parsed first if stale)."""
+    ensure_manifest(project.project_dir)
+
+    @dbt_assets(
+        manifest=project.manifest_path,
+        project=project,
+        name="dbt_models",
+        dagster_dbt_translator=ProductopsDbtTranslator(),
+        pool=WAREHOUSE_POOL,
+    )
+    def _dbt_models(
+        context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
+    ) -> Iterator[Any]:
+        with dbt_subprocess_environment(get_settings().warehouse_path):
+            invocation = dbt.cli(
+                dbt_build_args(full_refresh=config.full_refresh),
+                context=context,
+                raise_on_error=False,
+            )
+            yield from invocation.stream()
+        if invocation.is_successful():
+            # Each invocation writes its own target folder; only a failed one is worth keeping.
+            shutil.rmtree(invocation.target_path, ignore_errors=True)
+            return
+        try:
+            failures = failed_nodes(invocation.get_artifact("run_results.json"))
+        except FileNotFoundError:
+            failures = []
+        if not failures:
+            raise DbtBuildFailed(str(invocation.get_error()))
+        raise DbtBuildFailed("dbt build failed:\n" + "\n".join(failures))
+
+    return _dbt_models
+
+
+@cache
+def dbt_models() -> AssetsDefinition:
+    """The dbt assets of the project in dbt_project/, built once per process."""
+    return build_dbt_assets()
+
+
+def build_defs() -> Definitions:
+    """The dbt assets and the `dbt` resource that runs them."""
+    return Definitions(assets=[dbt_models()], resources={"dbt": dbt_resource()})

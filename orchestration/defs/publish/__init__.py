@@ -1,0 +1,1 @@
+"""The atomic serving copy the dashboards read."""

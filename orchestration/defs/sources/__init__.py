@@ -1,0 +1,1 @@
+"""Landing assets: every source's tables into `raw`."""
