@@ -34,8 +34,7 @@ test: install
 
 ## make dev: the Dagster UI on the same definitions
 dev: install
-	@mkdir -p $${PRODUCTOPS_DATA_DIR:-data}/dagster
-	@DAGSTER_HOME=$$(cd $${PRODUCTOPS_DATA_DIR:-data}/dagster && pwd) \
+	@DAGSTER_HOME=$$($(BIN)/python -m orchestration.dagster_home) \
 		$(BIN)/dagster dev -m orchestration.definitions
 
 lint: install

@@ -1,6 +1,6 @@
 """What every source is: its raw tables and the function that reads them.
 
-Readers are registered in `SOURCES` (see the bottom of this module); orchestration
+Readers are registered in `connectors.sources.SOURCES`; orchestration
 lands whatever they return as `raw.<table>`.
 """
 
@@ -19,6 +19,8 @@ class ReadContext:
 
     sources_dir: Path
     pseudonymise: Callable[[str | None], str | None]
+    # The catalog may live outside the exports folder (PRODUCTOPS_CATALOG).
+    catalog_path: Path | None = None
 
 
 @dataclass(frozen=True)

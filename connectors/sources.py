@@ -21,6 +21,8 @@ from connectors.registry import ReadContext, Source
 
 
 def _read_catalog(context: ReadContext) -> dict[str, pa.Table]:
+    if context.catalog_path is not None:
+        return read_catalog_file(context.catalog_path, source=context.catalog_path.name)
     return read_catalog_file(context.sources_dir / CATALOG_FILE)
 
 

@@ -141,3 +141,23 @@ def test_only_the_catalog_is_required(tmp_path: Path, pseudonymise: Pseudonymise
         catalog.read(context)
     for source in tools:
         assert all(t.num_rows == 0 for t in source.read(context).values()), source.name
+
+
+def test_a_catalog_kept_outside_the_exports_folder_is_read_from_there(tmp_path):
+    from connectors.sources import source
+
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    elsewhere = tmp_path / "config" / "my-catalog.yml"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(
+        "reporting_currency: USD\n"
+        "portfolios:\n"
+        "  - id: core\n    name: Core\n    director: VP Core\n    products:\n"
+        "      - id: ledger\n        name: Ledger\n        pm: PM Ledger\n"
+    )
+    context = ReadContext(
+        sources_dir=exports, pseudonymise=lambda value: value, catalog_path=elsewhere
+    )
+    products = source("catalog").read(context)["catalog__products"]
+    assert products.column("product_id").to_pylist() == ["ledger"]

@@ -67,6 +67,7 @@ def build_source_assets(source: Source) -> AssetsDefinition:
         read_context = ReadContext(
             sources_dir=settings.sources_dir,
             pseudonymise=make_pseudonymiser(settings.pseudonym_key),
+            catalog_path=settings.catalog_path,
         )
         # Read everything before opening the warehouse, so the write lock is held only
         # for the landing itself.
