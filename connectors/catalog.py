@@ -30,7 +30,7 @@ from connectors.values import parse_date, parse_number
 CATALOG_FILE = "catalog.yml"
 
 CATEGORIES = ("new_capability", "customer_commitment", "ktlo", "tech_investment")
-STATUS_MEANINGS = ("in_progress", "done", "accepted", "declined", "delivered")
+STATUS_MEANINGS = ("new", "in_progress", "done", "accepted", "declined", "delivered")
 ROLE_FAMILIES = ("pm", "engineering", "design", "other")
 SETTING_DEFAULTS: dict[str, str] = {
     "loading_factor": "1.3",

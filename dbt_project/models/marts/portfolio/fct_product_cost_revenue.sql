@@ -112,10 +112,10 @@ final as (
         -- null rather than infinity: a month without revenue has no R&D share of it
         case
             when measured.revenue = 0 then null
-            else measured.rnd_cost / measured.revenue
+            else {{ round_measure('measured.rnd_cost / measured.revenue', 6) }}
         end as rnd_pct_of_revenue,
         {{ round_money('measured.revenue - measured.rnd_cost') }} as contribution,
-        measured.rnd_fte,
+        {{ round_measure('measured.rnd_fte', 4) }} as rnd_fte,
         case
             when measured.rnd_fte = 0 then null
             else {{ round_money('measured.revenue * 12 / measured.rnd_fte') }}

@@ -1,0 +1,1 @@
+"""productops: a product-operations data warehouse (sources → DuckDB marts → dashboards)."""
