@@ -1,10 +1,9 @@
--- Every month from the first month of finance data (revenue or GL; HR hires only when
--- there is no finance data) to the last month present in the data: people employed
--- long before the finance history starts must not make early months look like pure cost.
--- The last month is
--- the as-of month: the latest month of revenue, GL postings or HR hires, never
--- current_date, so a rebuild of the same exports gives the same answers. Termination
--- dates do not extend it because HR systems hold scheduled future leaving dates.
+-- Every month of the finance history: from the first to the last month of revenue or GL
+-- data (HR hires only when there is no finance data). People employed long before the
+-- history starts must not make early months look like pure cost, and a month whose books
+-- are not closed yet (a hire this week) must not look like a month without revenue.
+-- The last month is the as-of month, taken from the data and never from current_date,
+-- so a rebuild of the same exports gives the same answers.
 
 with
 
@@ -38,14 +37,6 @@ finance_months as (
 
 ),
 
-data_months as (
-
-    select month from finance_months
-    union all
-    select month from hire_months
-
-),
-
 bounds as (
 
     select
@@ -53,7 +44,10 @@ bounds as (
             (select min(month) from finance_months),
             (select min(month) from hire_months)
         ) as first_month,
-        (select max(month) from data_months) as last_month
+        coalesce(
+            (select max(month) from finance_months),
+            (select max(month) from hire_months)
+        ) as last_month
 
 ),
 
