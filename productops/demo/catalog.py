@@ -50,8 +50,8 @@ CATEGORY_RULES = {
 }
 HEADER = (
     "# The organisation map of the demo company (written by `productops generate`).\n"
-    "# Owners are role handles, never people. Left unmapped on purpose: SKU {sku},\n"
-    "# cost centre {cc}, and the not-started statuses (To Do, New, Ready to develop).\n"
+    "# Owners are role handles, never people. Left unmapped on purpose, so the data-health\n"
+    "# page has something to show: SKU {sku} and cost centre {cc}.\n"
 )
 
 

@@ -114,8 +114,7 @@ def test_derived_measures(dbt_warehouse: DbtWarehouse) -> None:
     assert february["revenue_per_rnd_fte"] == pytest.approx(600 * 12 / (1 + 10 / 28), abs=0.005)
     assert february["currency"] == "USD"
     assert february["revenue_basis"] == "recognised"
-    assert february["people_cost_basis"] == "team_default"
-    assert february["capitalizable_cost"] is None
+    assert february["people_cost_basis"] == "allocated"
 
 
 def test_a_month_with_nothing_is_zeros_not_missing(dbt_warehouse: DbtWarehouse) -> None:

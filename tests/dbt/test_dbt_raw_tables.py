@@ -28,6 +28,8 @@ def test_every_landed_raw_table_is_a_dbt_source_named_by_its_prefix() -> None:
         assert identifier == f"{source_name}__{table_name}"
 
 
-def test_every_raw_table_has_one_staging_model() -> None:
+def test_every_raw_table_has_a_staging_model() -> None:
+    # Derived staging views (e.g. stg_jira__status_changes) may exist beside them.
     staging_models = {path.stem for path in STAGING.glob("*/stg_*.sql")}
-    assert staging_models == {f"stg_{table.name}" for table in RAW_TABLES}
+    missing = {f"stg_{table.name}" for table in RAW_TABLES} - staging_models
+    assert not missing

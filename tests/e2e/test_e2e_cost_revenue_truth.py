@@ -58,16 +58,14 @@ def test_non_people_rnd_cost_follows_the_cost_centres(demo_warehouse, truth):
     _assert_matches(found, truth["other_rnd_cost_by_product_month"], "other R&D cost", CENT)
 
 
-def test_people_cost_follows_each_teams_product(demo_warehouse, truth):
+def test_people_cost_follows_the_person_days_spent_on_each_product(demo_warehouse, truth):
     found = _mart_by_product_month(demo_warehouse.serving_path, "people_cost")
-    _assert_matches(
-        found, truth["people_cost_team_default_by_product_month"], "people cost", CENT
-    )
+    _assert_matches(found, truth["people_cost_allocated_by_product_month"], "people cost", CENT)
 
 
-def test_rnd_fte_is_the_fte_employed_on_each_product(demo_warehouse, truth):
+def test_rnd_fte_is_the_fte_the_person_days_put_on_each_product(demo_warehouse, truth):
     found = _mart_by_product_month(demo_warehouse.serving_path, "rnd_fte")
-    _assert_matches(found, truth["fte_months_team_default_by_product_month"], "R&D FTE", 0.01)
+    _assert_matches(found, truth["fte_months_allocated_by_product_month"], "R&D FTE", 0.01)
 
 
 def test_the_loss_making_product_shows_a_negative_contribution(demo_warehouse, truth):

@@ -2,9 +2,11 @@
 -- product, 'unmapped' included, has a row for every month of the spine; sums stay
 -- unrounded until the final CTE so rounding never compounds.
 --
--- First version: people cost follows each team's default product (people_cost_basis
--- 'team_default') and every role family counts as R&D, until the person-day
--- allocation engine lands.
+-- People cost and R&D FTE come from the person-day allocation engine
+-- (people_cost_basis 'allocated'): each person's month follows the Jira issues they had
+-- in progress, and days without one stay with their team's product. Every role family
+-- counts as R&D. capitalizable_cost is the engine's estimate of new_capability and
+-- customer_commitment work in development statuses.
 
 with
 
@@ -44,10 +46,11 @@ people as (
     select
         product_id,
         month,
-        sum(loaded_cost) as people_cost,
-        sum(fte_month) as rnd_fte
+        sum(allocated_cost) as people_cost,
+        sum(fte_months) as rnd_fte,
+        sum(capitalizable_cost) as capitalizable_cost
 
-    from {{ ref('int_person_months') }}
+    from {{ ref('int_allocated_person_months') }}
     group by product_id, month
 
 ),
@@ -73,7 +76,8 @@ joined as (
         coalesce(revenue.revenue, 0) as revenue,
         coalesce(people.people_cost, 0) as people_cost,
         coalesce(other_rnd_cost.other_rnd_cost, 0) as other_rnd_cost,
-        coalesce(people.rnd_fte, 0) as rnd_fte
+        coalesce(people.rnd_fte, 0) as rnd_fte,
+        coalesce(people.capitalizable_cost, 0) as capitalizable_cost
 
     from product_months
     left join revenue
@@ -120,10 +124,8 @@ final as (
             when measured.rnd_fte = 0 then null
             else {{ round_money('measured.revenue * 12 / measured.rnd_fte') }}
         end as revenue_per_rnd_fte,
-        -- filled by the allocation engine (new_capability and customer_commitment work in
-        -- development statuses); no estimate is better than an invented one
-        cast(null as {{ type_double() }}) as capitalizable_cost,
-        cast('team_default' as {{ dbt.type_string() }}) as people_cost_basis,
+        {{ round_money('measured.capitalizable_cost') }} as capitalizable_cost,
+        cast('allocated' as {{ dbt.type_string() }}) as people_cost_basis,
         settings.reporting_currency as currency
 
     from measured

@@ -1,0 +1,105 @@
+-- Each Jira issue's status history as intervals [valid_from, valid_to): from its
+-- creation in the status its first change left (or its current status when it never
+-- changed), then one interval per status change. valid_to is null while the status
+-- still holds. Changes at the same instant keep only the last (zero-length intervals
+-- are dropped), and a reopened issue simply gets a new in-progress interval.
+
+with
+
+issues as (
+
+    select issue_id, status, status_category, created_at
+    from {{ ref('stg_jira__issues') }}
+
+),
+
+status_map as (
+
+    select status, meaning
+    from {{ ref('stg_catalog__status_map') }}
+    where tool = 'jira'
+
+),
+
+changes as (
+
+    select
+        *,
+        -- history ids are numbers in text: shorter first keeps them in numeric order
+        row_number() over (
+            partition by issue_id
+            order by changed_at, {{ dbt.length('history_id') }}, history_id, item_index
+        ) as change_number
+
+    from {{ ref('stg_jira__status_changes') }}
+
+),
+
+initial_status as (
+
+    select
+        issues.issue_id,
+        0 as change_number,
+        issues.created_at as valid_from,
+        coalesce(first_change.from_status, issues.status) as status,
+        case
+            when first_change.issue_id is not null then first_change.from_category
+            else {{ jira_status_meaning('status_map.meaning', 'issues.status_category', 'issues.status') }}
+        end as status_category
+
+    from issues
+    left join changes as first_change
+        on issues.issue_id = first_change.issue_id
+        and first_change.change_number = 1
+    left join status_map
+        on issues.status = status_map.status
+
+),
+
+later_statuses as (
+
+    select
+        issue_id,
+        change_number,
+        changed_at as valid_from,
+        to_status as status,
+        to_category as status_category
+
+    from changes
+
+),
+
+statuses as (
+
+    select * from initial_status
+    union all
+    select * from later_statuses
+
+),
+
+bounded as (
+
+    select
+        *,
+        lead(valid_from) over (partition by issue_id order by change_number) as valid_to
+
+    from statuses
+
+),
+
+final as (
+
+    select
+        issue_id,
+        change_number,
+        status,
+        status_category,
+        valid_from,
+        valid_to
+
+    from bounded
+    where valid_to is null or valid_to > valid_from
+
+)
+
+select * from final

@@ -1,0 +1,295 @@
+"""The person-day allocation engine on a small company, checked against hand-computed answers.
+
+The company is dbt_fixture_company.py (people) plus the Jira and Aha! rows of
+ALLOCATION_ROWS below. p1 joins Payments Core on Fri 10 Jan 2025; p2 (Berlin, EUR)
+leaves on Mon 10 Feb; p3 is a 0.5 FTE Insights part-timer with no Jira activity.
+
+- PAY-1, a story in the Payments project, moved into epic INS-10 whose Aha! feature
+  INS-1 (Insights, customer_commitment) is its current epic; p1 has it in progress from
+  Thu 30 Jan 10:00 to Tue 4 Feb 12:00, across the month boundary.
+- INS-2, a bug without an epic (Insights project), in progress with the leaver p2 from
+  Mon 3 Feb until their last day, when it goes back to To Do, unassigned.
+- PAY-3, a tech-debt task p1 works on 3-4 Mar, finishes, and reopens on 6 Mar.
+- 'To Do' is not in the status map: it counts as Jira's category 'new' and is listed
+  as unmapped.
+
+Working days: January 2025 from Fri 10 Jan (p1's hire) has 16; February has 20; March
+has 21. Loaded costs (from the base fixture): p1 9225.81 in January (22/31 of
+120000/12 x 1.30), 13000 in February, 14300 in March (132000); p2 12320 in January and
+4800 in February (to the 10th); p3 3250 a month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pytest
+from dbt_fixture_company import RAW_ROWS
+from dbt_raw_tables import create_raw_schema, insert_rows
+from dbt_runner import DbtWarehouse, run_dbt
+
+JAN, FEB, MAR = dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
+P1_JAN = 120000 / 12 * 22 / 31 * 1.30
+MARTS = (
+    "+fct_product_cost_revenue +fct_investment_allocation +fct_portfolio_items +fct_unmapped_values"
+)
+
+
+STATUS_IDS = {"To Do": "1", "In Progress": "3", "Done": "4"}
+
+
+def _status(issue_id: str, history_id: str, at: str, old: str, new: str, index: int = 0) -> dict:
+    return {
+        "issue_id": issue_id,
+        "history_id": history_id,
+        "item_index": index,
+        "field": "status",
+        "from_value": STATUS_IDS[old],
+        "from_string": old,
+        "to_value": STATUS_IDS[new],
+        "to_string": new,
+        "changed_at": at,
+    }
+
+
+ALLOCATION_ROWS: dict[str, list[dict[str, object]]] = {
+    "catalog__product_mappings": [
+        {"product_id": "insights", "kind": "jira_project", "value": "INS"},
+    ],
+    "catalog__category_rules": [
+        {"kind": "jira_issue_type", "value": "Bug", "category": "ktlo"},
+        {"kind": "jira_label", "value": "tech-debt", "category": "tech_investment"},
+    ],
+    "catalog__status_map": [
+        {"tool": "aha", "status": "In development", "meaning": "in_progress"},
+    ],
+    "jira__statuses": [
+        {"status_id": "1", "status_name": "To Do", "status_category": "new"},
+        {"status_id": "3", "status_name": "In Progress", "status_category": "indeterminate"},
+        {"status_id": "4", "status_name": "Done", "status_category": "done"},
+    ],
+    "jira__issues": [
+        {
+            "issue_id": "10",
+            "issue_key": "INS-10",
+            "project_key": "INS",
+            "issue_type": "Epic",
+            "status": "In Progress",
+            "status_category": "indeterminate",
+            "created_at": "2025-01-02 09:00:00",
+        },
+        {
+            "issue_id": "1",
+            "issue_key": "PAY-1",
+            "project_key": "PAY",
+            "issue_type": "Story",
+            "status": "Done",
+            "status_category": "done",
+            "assignee_key": "p1",
+            "epic_key": "INS-10",
+            "created_at": "2025-01-13 09:00:00",
+        },
+        {
+            "issue_id": "2",
+            "issue_key": "INS-2",
+            "project_key": "INS",
+            "issue_type": "Bug",
+            "status": "To Do",
+            "status_category": "new",
+            "assignee_key": None,
+            "created_at": "2025-01-15 09:00:00",
+        },
+        {
+            "issue_id": "3",
+            "issue_key": "PAY-3",
+            "project_key": "PAY",
+            "issue_type": "Task",
+            "status": "Done",
+            "status_category": "done",
+            "assignee_key": "p1",
+            "labels": "tech-debt",
+            "created_at": "2025-02-20 09:00:00",
+        },
+    ],
+    "jira__changelog": [
+        {
+            "issue_id": "1",
+            "history_id": "101",
+            "item_index": 0,
+            "field": "Epic Link",
+            "from_value": "99",
+            "from_string": "PAY-99",
+            "to_value": "10",
+            "to_string": "INS-10",
+            "changed_at": "2025-01-20 09:00:00",
+        },
+        _status("1", "102", "2025-01-30 10:00:00", "To Do", "In Progress"),
+        _status("1", "103", "2025-02-04 12:00:00", "In Progress", "Done"),
+        _status("2", "201", "2025-02-03 09:00:00", "To Do", "In Progress"),
+        _status("2", "202", "2025-02-10 15:00:00", "In Progress", "To Do"),
+        {
+            "issue_id": "2",
+            "history_id": "202",
+            "item_index": 1,
+            "field": "assignee",
+            "from_value": "p2",
+            "to_value": None,
+            "changed_at": "2025-02-10 15:00:00",
+        },
+        _status("3", "301", "2025-03-03 09:00:00", "To Do", "In Progress"),
+        _status("3", "302", "2025-03-04 17:00:00", "In Progress", "Done"),
+        _status("3", "303", "2025-03-06 10:00:00", "Done", "In Progress"),
+        _status("3", "304", "2025-03-06 16:00:00", "In Progress", "Done"),
+    ],
+    "roadmap__features": [
+        {
+            "feature_id": "f1",
+            "reference_num": "INS-1",
+            "name": "Partner rewards export",
+            "product_prefix": "INS",
+            "status": "In development",
+            "release_name": "2025 Q1",
+            "release_date": "2025-03-31",
+            "category": "customer_commitment",
+            "customer": "acme_bank",
+            "jira_epic_key": "INS-10",
+            "created_at": "2025-01-02 09:00:00",
+            "updated_at": "2025-01-20 09:00:00",
+        },
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def alloc_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtWarehouse:
+    """The small company with Jira history, built through the allocation marts."""
+    work_dir = tmp_path_factory.mktemp("alloc_build")
+    warehouse = work_dir / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        create_raw_schema(connection)
+        for table_name in sorted(set(RAW_ROWS) | set(ALLOCATION_ROWS)):
+            rows = RAW_ROWS.get(table_name, []) + ALLOCATION_ROWS.get(table_name, [])
+            insert_rows(connection, table_name, rows)
+    result = run_dbt(
+        ["build", "--indirect-selection", "cautious", "--select", *MARTS.split()],
+        warehouse,
+        work_dir,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"dbt build failed:\n{(result.stdout + result.stderr)[-6000:]}")
+    return DbtWarehouse(path=warehouse, node_statuses={})
+
+
+def _people_cost(warehouse: DbtWarehouse, product_id: str, month: dt.date) -> float:
+    ((cost,),) = warehouse.query(
+        "select people_cost from marts.fct_product_cost_revenue where product_id = ? and month = ?",
+        [product_id, month],
+    )
+    return cost
+
+
+def test_work_across_the_month_boundary_is_split_by_working_days(alloc_warehouse):
+    # p1 on PAY-1 (Insights feature) Thu 30 and Fri 31 Jan: 2 of 16 working days; Mon 3
+    # and Tue 4 Feb: 2 of 20. p3 (no Jira) stays on Insights, unallocated.
+    assert _people_cost(alloc_warehouse, "insights", JAN) == pytest.approx(
+        3250 + P1_JAN * 2 / 16, abs=0.005
+    )
+    assert _people_cost(alloc_warehouse, "payments_api", JAN) == pytest.approx(
+        P1_JAN * 14 / 16 + 12320, abs=0.005
+    )
+
+
+def test_a_leavers_last_days_follow_their_issue_until_it_is_handed_back(alloc_warehouse):
+    # p2 works on bug INS-2 every working day of February they were employed (3-7 and
+    # Mon 10 Feb, when it goes back to To Do at 15:00): all 4800 go to Insights.
+    assert _people_cost(alloc_warehouse, "insights", FEB) == pytest.approx(
+        3250 + 13000 * 2 / 20 + 4800, abs=0.005
+    )
+    assert _people_cost(alloc_warehouse, "payments_api", FEB) == pytest.approx(
+        13000 * 18 / 20, abs=0.005
+    )
+
+
+def test_allocation_keeps_every_cent_of_people_cost(alloc_warehouse):
+    rows = alloc_warehouse.query(
+        "select month, sum(people_cost) from marts.fct_product_cost_revenue "
+        "where month in (?, ?, ?) group by month order by month",
+        [JAN, FEB, MAR],
+    )
+    # team-default totals of the base fixture: Jan p1 + p2 + p3; Feb; Mar p1 + p3 + p4
+    assert rows == [
+        (JAN, pytest.approx(P1_JAN + 12320 + 3250, abs=0.01)),
+        (FEB, pytest.approx(13000 + 4800 + 3250, abs=0.01)),
+        (MAR, pytest.approx(14300 + 3250 + 48000 / 12 * 1.30, abs=0.01)),
+    ]
+
+
+def test_categories_come_from_the_feature_then_the_bug_rule_then_labels(alloc_warehouse):
+    rows = alloc_warehouse.query(
+        "select product_id, category, fte_months from marts.fct_investment_allocation "
+        "where quarter = '2025-Q1' and fte_months > 0 order by product_id, category"
+    )
+    p1_jan_fte = 22 / 31
+    assert rows == [
+        # PAY-1 follows its current epic's feature: customer_commitment on Insights
+        ("insights", "customer_commitment", pytest.approx(round(p1_jan_fte * 2 / 16 + 2 / 20, 4))),
+        # the bug without an epic: ktlo (p2's February, 10/28 FTE)
+        ("insights", "ktlo", pytest.approx(round(10 / 28, 4))),
+        ("insights", "unallocated", pytest.approx(1.5)),
+        ("payments_api", "tech_investment", pytest.approx(round(3 / 21, 4))),
+        # p1's other days, p2's January: Payments API unallocated
+        (
+            "payments_api",
+            "unallocated",
+            pytest.approx(round(p1_jan_fte * 14 / 16 + 1 + 18 / 20 + 18 / 21, 4), abs=1e-4),
+        ),
+        ("unmapped", "unallocated", pytest.approx(1.0)),
+    ]
+
+
+def test_a_reopened_issue_counts_both_spells_but_not_the_day_between(alloc_warehouse):
+    # PAY-3: in progress 3-4 Mar, done on the 5th, reopened on the 6th: 3 of 21 days
+    ((capitalizable, people),) = alloc_warehouse.query(
+        "select capitalizable_cost, people_cost from marts.fct_product_cost_revenue "
+        "where product_id = 'payments_api' and month = ?",
+        [MAR],
+    )
+    ((tech,),) = alloc_warehouse.query(
+        "select fte_months from marts.fct_investment_allocation "
+        "where product_id = 'payments_api' and quarter = '2025-Q1' and category = 'tech_investment'"
+    )
+    assert tech == pytest.approx(round(3 / 21, 4))
+    assert people == pytest.approx(14300, abs=0.005)
+    assert capitalizable == 0  # tech_investment is not capitalizable
+
+
+def test_capitalizable_cost_is_the_customer_commitment_work_in_development(alloc_warehouse):
+    rows = alloc_warehouse.query(
+        "select month, capitalizable_cost from marts.fct_product_cost_revenue "
+        "where product_id = 'insights' and month in (?, ?) order by month",
+        [JAN, FEB],
+    )
+    assert rows == [
+        (JAN, pytest.approx(P1_JAN * 2 / 16, abs=0.005)),
+        (FEB, pytest.approx(13000 * 2 / 20, abs=0.005)),
+    ]
+
+
+def test_a_roadmap_item_worked_on_by_one_person_shows_effort_but_not_cost(alloc_warehouse):
+    ((product, category, effort, cost, folded, planned),) = alloc_warehouse.query(
+        "select product_id, category, effort_fte_months, cost_to_date, "
+        "cost_folded_into_product, planned_quarter from marts.fct_portfolio_items"
+    )
+    assert (product, category, planned) == ("insights", "customer_commitment", "2025-Q1")
+    assert effort == pytest.approx(round(22 / 31 * 2 / 16 + 2 / 20, 4))
+    assert cost is None and folded is True
+
+
+def test_the_status_the_catalog_does_not_map_is_listed_as_unmapped(alloc_warehouse):
+    rows = alloc_warehouse.query(
+        "select kind, value from marts.fct_unmapped_values where source in ('jira', 'hr') "
+        "order by kind, value"
+    )
+    assert ("jira_status", "To Do") in rows
+    assert ("hr_team", "Skunkworks") in rows
