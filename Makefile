@@ -6,7 +6,7 @@ PYTHON ?= python3
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo refresh serve test dev lint seeds clean
+.PHONY: install demo refresh serve test dev docs lint seeds clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ test: install
 dev: install
 	@DAGSTER_HOME=$$($(BIN)/python -m orchestration.dagster_home) \
 		$(BIN)/dagster dev -m orchestration.definitions
+
+## make docs: the dbt docs site (models, tests, lineage to the dashboard pages) on :8080
+docs: install
+	@WAREHOUSE=$$($(BIN)/python -c "from orchestration.settings import get_settings; print(get_settings().warehouse_path)"); \
+		test -f "$$WAREHOUSE" || { echo "no warehouse at $$WAREHOUSE: run make refresh first"; exit 1; }; \
+		export PRODUCTOPS_WAREHOUSE="$$WAREHOUSE"; \
+		$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project && \
+		$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --port $${DOCS_PORT:-8080}
 
 lint: install
 	@$(BIN)/ruff check .

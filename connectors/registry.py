@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from connectors.jira.api import JiraApiConfig
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,13 @@ class ReadContext:
     pseudonymise: Callable[[str | None], str | None]
     # The catalog may live outside the exports folder (PRODUCTOPS_CATALOG).
     catalog_path: Path | None = None
+    # Read Jira from its API instead of the jira/ folder (JIRA_BASE_URL is set).
+    jira: JiraApiConfig | None = None
+    # Where API readers keep state between runs (watermarks, cursors, merged rows).
+    state_dir: Path | None = None
+    # Called with (raw table name, a table of key columns) for rows the source says no
+    # longer exist, e.g. Jira issues deleted upstream; landing deletes matching rows.
+    report_deleted: Callable[[str, pa.Table], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -502,3 +502,72 @@ def _unmapped_by_month(path: str, version: Version, start: date, end: date) -> p
 def unmapped_by_month(start: date, end: date) -> pd.DataFrame:
     """The months of `start`..`end` where something landed on `unmapped`, newest first."""
     return _unmapped_by_month(*_current(), start, end)
+
+
+# -- freshness and quality gates --------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _source_loads(path: str, version: Version) -> pd.DataFrame | None:
+    if "meta.raw_loads" not in _tables(path, version):
+        return None
+    return _query(
+        path,
+        """
+        select source,
+               max(exported_at) as exported_at,
+               max(loaded_at) as loaded_at,
+               sum(row_count) as rows,
+               max(max_age_hours) as max_age_hours
+        from meta.raw_loads
+        group by source
+        order by source
+        """,
+    )
+
+
+def source_freshness(now: datetime | None = None) -> pd.DataFrame | None:
+    """Per source, how old its export was at `now` (default: now) against its limit.
+
+    Columns: source, exported_at (newest export file, or the API fetch), loaded_at,
+    rows (landed in the published load), age_hours (None without rows), max_age_hours
+    (None: no limit), stale. None when the serving copy records no loads.
+    """
+    frame = _source_loads(*_current())
+    if frame is None:
+        return None
+    frame = frame.copy()
+    now_utc = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    exported = pd.to_datetime(frame["exported_at"])
+    frame["age_hours"] = (pd.Timestamp(now_utc) - exported).dt.total_seconds() / 3600
+    frame["stale"] = (frame["age_hours"] > frame["max_age_hours"]).fillna(False).astype(bool)
+    return frame[
+        ["source", "exported_at", "loaded_at", "rows", "age_hours", "max_age_hours", "stale"]
+    ]
+
+
+def quality_failures() -> pd.DataFrame:
+    """Every failed quality-gate check of each source's latest run, from `<data>/quality`.
+
+    Columns: source, checked_at, batch_id, table, check, failures (one text), sample_rows
+    (JSON text). Empty when every source's latest gate passed.
+    """
+    import json
+
+    from orchestration.quality_reports import latest_reports
+
+    rows = [
+        {
+            "source": report.source,
+            "checked_at": report.checked_at,
+            "batch_id": report.batch_id,
+            "table": f"raw.{check.table}",
+            "check": check.check,
+            "failures": "; ".join(check.failures),
+            "sample_rows": json.dumps(list(check.sample_rows), default=str),
+        }
+        for report in latest_reports()
+        for check in report.failed
+    ]
+    columns = ["source", "checked_at", "batch_id", "table", "check", "failures", "sample_rows"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,4 +1,4 @@
-"""The Dagster code location: landing, dbt and publish, plus a nightly refresh.
+"""The Dagster code location: landing, dbt and publish, the schedules and the drop sensor.
 
 `dagster dev -m orchestration.definitions` loads `defs`; `productops refresh` runs the
 same graph in-process (orchestration/refresh.py).
@@ -6,22 +6,18 @@ same graph in-process (orchestration/refresh.py).
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, in_process_executor
+from dagster import Definitions, in_process_executor
 
+from orchestration.defs.automation.schedules import build_schedules
 from orchestration.defs.dbt import assets as dbt_defs
 from orchestration.defs.publish import assets as publish_defs
 from orchestration.defs.sources import assets as source_defs
-
-nightly_refresh = ScheduleDefinition(
-    name="nightly_refresh",
-    cron_schedule="0 2 * * *",
-    execution_timezone="UTC",
-    target=AssetSelection.all(),
-)
+from orchestration.defs.sources.drop_folder import build_drop_sensor
+from orchestration.settings import get_settings
 
 
 def build_definitions() -> Definitions:
-    """Every asset, the resources they use and the nightly schedule."""
+    """Every asset and check, the resources they use, the schedules and the sensor."""
     landing = source_defs.build_defs()
     modelling = dbt_defs.build_defs()
     publishing = publish_defs.build_defs(upstream=[*landing.assets, *modelling.assets])
@@ -29,8 +25,12 @@ def build_definitions() -> Definitions:
         landing,
         modelling,
         publishing,
-        # Steps share one DuckDB writer anyway; one process avoids re-importing per step.
-        Definitions(schedules=[nightly_refresh], executor=in_process_executor),
+        Definitions(
+            schedules=build_schedules(get_settings().timezone),
+            sensors=[build_drop_sensor()],
+            # Steps share one DuckDB writer anyway; one process avoids re-importing per step.
+            executor=in_process_executor,
+        ),
     )
 
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster import DagsterEventType, DagsterInstance, Definitions, EventLogEntry
+from dagster import (
+    AssetCheckSeverity,
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    Definitions,
+    EventLogEntry,
+)
 
 from orchestration.dagster_home import prepare_dagster_home
 from orchestration.settings import get_settings
@@ -53,6 +60,7 @@ class StepReport:
     rows: int | None
     checks_passed: int = 0
     checks_failed: int = 0
+    checks_warned: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,38 @@ class RefreshResult:
     seconds: float
     steps: tuple[StepReport, ...]
     mart_rows: dict[str, int]
+
+    @property
+    def rows_by_source(self) -> dict[str, int]:
+        """Rows landed per source (its `raw_<source>` step), in landing order."""
+        return {
+            step.step.removeprefix("raw_"): step.rows or 0
+            for step in self.steps
+            if step.step.startswith("raw_")
+        }
+
+    def checks(self) -> tuple[int, int, int]:
+        """(passed, failed, failed as warnings only) over every step."""
+        return (
+            sum(step.checks_passed for step in self.steps),
+            sum(step.checks_failed for step in self.steps),
+            sum(step.checks_warned for step in self.steps),
+        )
+
+
+def format_summary(result: RefreshResult) -> list[str]:
+    """The lines closing a refresh: rows per source, checks, marts published, time."""
+    rows = result.rows_by_source
+    passed, failed, warned = result.checks()
+    checks = f"checks: {passed} passed, {failed} failed"
+    if warned:
+        checks += f" ({warned} of them warnings)"
+    sources = f"{len(rows)} source{'s' if len(rows) != 1 else ''}"
+    published = f"{len(result.mart_rows)} marts published in {result.seconds:.1f}s"
+    lines = [f"summary: {sum(rows.values()):,} rows landed from {sources}; {checks}; {published}"]
+    width = max((len(name) for name in rows), default=0)
+    lines += [f"  {name:<{width}}  {count:>12,} rows" for name, count in rows.items()]
+    return lines
 
 
 def _innermost(error: SerializableErrorInfo) -> SerializableErrorInfo:
@@ -97,6 +137,8 @@ def format_step_line(report: StepReport) -> str:
         what += f", {report.checks_passed} checks passed"
     if report.checks_failed:
         what += f", {report.checks_failed} failed"
+    if report.checks_warned:
+        what += f" ({report.checks_warned} warnings)"
     return f"{report.step}: done, {what} ({report.seconds:.1f}s)"
 
 
@@ -109,6 +151,7 @@ class _ProgressListener:
     rows: dict[str, int] = field(default_factory=dict)
     checks_passed: dict[str, int] = field(default_factory=dict)
     checks_failed: dict[str, int] = field(default_factory=dict)
+    checks_warned: dict[str, int] = field(default_factory=dict)
     steps: list[StepReport] = field(default_factory=list)
     mart_rows: dict[str, int] = field(default_factory=dict)
     finished: set[str] = field(default_factory=set)
@@ -127,8 +170,11 @@ class _ProgressListener:
             if "row_counts" in metadata and entry.dagster_event.asset_key.path == ["publish"]:
                 self.mart_rows = dict(metadata["row_counts"].value)
         elif event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
-            tally = self.checks_passed if event.event_specific_data.passed else self.checks_failed
+            evaluation = event.event_specific_data
+            tally = self.checks_passed if evaluation.passed else self.checks_failed
             tally[step] = tally.get(step, 0) + 1
+            if not evaluation.passed and evaluation.severity == AssetCheckSeverity.WARN:
+                self.checks_warned[step] = self.checks_warned.get(step, 0) + 1
         elif event.event_type == DagsterEventType.STEP_SUCCESS:
             self.finished.add(step)
             report = StepReport(
@@ -138,6 +184,7 @@ class _ProgressListener:
                 rows=self.rows.get(step),
                 checks_passed=self.checks_passed.get(step, 0),
                 checks_failed=self.checks_failed.get(step, 0),
+                checks_warned=self.checks_warned.get(step, 0),
             )
             self.steps.append(report)
             self.progress(format_step_line(report))
@@ -169,10 +216,16 @@ def _load_definitions() -> Definitions:
 
 
 def run_refresh(
-    progress: Callable[[str], None] = print, definitions: Definitions | None = None
+    progress: Callable[[str], None] = print,
+    definitions: Definitions | None = None,
+    select: Sequence[str] = (),
+    asset_selection: Collection[AssetKey] | None = None,
 ) -> RefreshResult:
-    """Materialize every asset of `definitions` (default: orchestration.definitions) in-process.
+    """Materialize the assets of `definitions` (default: orchestration.definitions) in-process.
 
+    Everything by default; `select` names sources, raw tables or models to refresh with
+    everything downstream of them (orchestration/selection.py), `asset_selection` gives
+    the asset keys directly (what a sensor's run request holds).
     Reports one line per step to `progress` as it finishes; everything the steps print
     (dbt's own log among it) goes to `<data_dir>/logs/refresh.log` instead of the
     terminal. Raises `RefreshFailed` naming the first failing step and its error; the
@@ -182,6 +235,12 @@ def run_refresh(
     settings = get_settings()
     definitions = definitions if definitions is not None else _load_definitions()
     job = definitions.resolve_implicit_global_asset_job_def()
+    if select:
+        from orchestration.selection import resolve_selection
+
+        asset_selection = resolve_selection(select, definitions.resolve_asset_graph())
+    if asset_selection is not None:
+        job = job.get_subset(asset_selection=set(asset_selection))
     prepare_dagster_home(settings.dagster_home)
     log_path = settings.data_dir / "logs" / "refresh.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)

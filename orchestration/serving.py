@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.defs.sources.freshness import MAX_AGE_HOURS
 from orchestration.warehouse import quote, utc_now
 
 MARTS_SCHEMA = "marts"
@@ -73,6 +74,34 @@ def _mart_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [name for (name,) in rows]
 
 
+def _copy_latest_loads(con: duckdb.DuckDBPyConnection) -> None:
+    """`meta.raw_loads`: each raw table's latest load and its source's freshness limit.
+
+    The data-health page ages each export against its limit when it is viewed.
+    """
+    present = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'working' "
+        "AND table_schema = ? AND table_name = 'raw_loads'",
+        [META_SCHEMA],
+    ).fetchone()[0]
+    con.execute(
+        f"CREATE TABLE {META_SCHEMA}.raw_loads (source VARCHAR, table_name VARCHAR, "
+        "batch_id VARCHAR, loaded_at TIMESTAMP, exported_at TIMESTAMP, row_count BIGINT, "
+        "max_age_hours DOUBLE)"
+    )
+    if not present:
+        return
+    latest = con.execute(
+        f"SELECT source, table_name, arg_max(batch_id, loaded_at), max(loaded_at), "
+        f"arg_max(exported_at, loaded_at), arg_max(row_count, loaded_at) "
+        f"FROM working.{META_SCHEMA}.raw_loads GROUP BY 1, 2 ORDER BY 1, 2"
+    ).fetchall()
+    con.executemany(
+        f"INSERT INTO {META_SCHEMA}.raw_loads VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [[*row, MAX_AGE_HOURS.get(row[0])] for row in latest],
+    )
+
+
 def _build_copy(
     tmp: Path,
     warehouse_path: Path,
@@ -96,8 +125,9 @@ def _build_copy(
             # Views are materialised too: the serving file must not depend on the working one.
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM working.{table}")
             row_counts[name] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        con.execute("DETACH working")
         con.execute(f"CREATE SCHEMA {META_SCHEMA}")
+        _copy_latest_loads(con)
+        con.execute("DETACH working")
         con.execute(
             f"CREATE TABLE {META_SCHEMA}.refresh (batch_id VARCHAR, published_at TIMESTAMP, "
             "sources_dir VARCHAR, mart VARCHAR, row_count BIGINT)"

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Named, not read, by the Dagster instance config: the URL (a secret) never lands on disk.
+DAGSTER_POSTGRES_URL_VAR = "PRODUCTOPS_DAGSTER_POSTGRES_URL"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,29 @@ class Settings:
     sources_dir: Path
     catalog_path: Path
     dashboard_port: int
+    # IANA zone the schedules run in (`PRODUCTOPS_TIMEZONE`).
+    timezone: str
+    # Where new exports are dropped for the drop-folder sensor (`PRODUCTOPS_DROP_DIR`).
+    drop_dir: Path
+    # dagster-postgres URL for the Dagster instance; None keeps sqlite under dagster_home.
+    dagster_postgres_url: str | None
+    # Jira's API (`JIRA_BASE_URL`); None reads Jira from the sources folder's files.
+    jira_base_url: str | None = None
+    # Cloud: `JIRA_EMAIL` + `JIRA_API_TOKEN`; Data Center: `JIRA_PAT`. Kept out of repr.
+    jira_email: str | None = None
+    jira_api_token: str | None = field(default=None, repr=False)
+    jira_pat: str | None = field(default=None, repr=False)
+    # `JIRA_JQL`: which issues to read; None means the catalog's Jira projects.
+    jira_jql: str | None = None
+    # `JIRA_RECONCILE_DAYS`: how often a run lists every issue to find deleted ones.
+    jira_reconcile_days: float = 7.0
+    # Aha!'s API (`AHA_DOMAIN`: `acme` for acme.aha.io, or a URL); None reads roadmap/aha/.
+    aha_domain: str | None = None
+    aha_api_token: str | None = field(default=None, repr=False)
+    # `AHA_PRODUCTS`: comma-separated product prefixes to read; empty reads the account.
+    aha_products: tuple[str, ...] = ()
+    # `PRODUCTBOARD_TOKEN`: also read Productboard's API. Kept out of repr.
+    productboard_token: str | None = field(default=None, repr=False)
 
     @property
     def warehouse_path(self) -> Path:
@@ -63,6 +89,17 @@ def _pseudonym_key(data_dir: Path) -> bytes:
     return key_file.read_text().strip().encode()
 
 
+def _timezone(name: str) -> str:
+    """`name` if it is an IANA time zone, else a ValueError naming the setting."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"PRODUCTOPS_TIMEZONE={name!r} is not an IANA time zone (e.g. 'Europe/Berlin')"
+        ) from None
+    return name
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the environment once."""
@@ -76,4 +113,19 @@ def get_settings() -> Settings:
         sources_dir=sources_dir,
         catalog_path=catalog_path,
         dashboard_port=int(os.environ.get("PRODUCTOPS_DASHBOARD_PORT", "8501")),
+        timezone=_timezone(os.environ.get("PRODUCTOPS_TIMEZONE", "UTC")),
+        drop_dir=Path(os.environ.get("PRODUCTOPS_DROP_DIR", data_dir / "drop")).resolve(),
+        dagster_postgres_url=os.environ.get(DAGSTER_POSTGRES_URL_VAR) or None,
+        jira_base_url=os.environ.get("JIRA_BASE_URL") or None,
+        jira_email=os.environ.get("JIRA_EMAIL") or None,
+        jira_api_token=os.environ.get("JIRA_API_TOKEN") or None,
+        jira_pat=os.environ.get("JIRA_PAT") or None,
+        jira_jql=os.environ.get("JIRA_JQL") or None,
+        jira_reconcile_days=float(os.environ.get("JIRA_RECONCILE_DAYS", "7")),
+        aha_domain=os.environ.get("AHA_DOMAIN") or None,
+        aha_api_token=os.environ.get("AHA_API_TOKEN") or None,
+        aha_products=tuple(
+            p.strip() for p in os.environ.get("AHA_PRODUCTS", "").split(",") if p.strip()
+        ),
+        productboard_token=os.environ.get("PRODUCTBOARD_TOKEN") or None,
     )

@@ -31,17 +31,25 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
-    from orchestration.refresh import RefreshFailed, run_refresh
+    from orchestration.refresh import RefreshFailed, format_summary, run_refresh
+    from orchestration.selection import UnknownSelection
     from orchestration.settings import get_settings
 
     settings = get_settings()
-    _say(f"refreshing from {settings.sources_dir} into {settings.data_dir}")
+    select = args.select or []
+    what = f" {', '.join(select)} and everything downstream" if select else ""
+    _say(f"refreshing{what} from {settings.sources_dir} into {settings.data_dir}")
     started = time.monotonic()
     try:
-        run_refresh(progress=_say)
+        result = run_refresh(progress=_say, select=select)
+    except UnknownSelection as error:
+        _say(f"nothing refreshed: {error}")
+        return 2
     except RefreshFailed as failure:
         _say(f"refresh failed, nothing published: {failure}")
         return 1
+    for line in format_summary(result):
+        _say(line)
     _say(
         f"published {settings.serving_path} in {time.monotonic() - started:.1f}s"
     )
@@ -80,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     refresh = commands.add_parser(
         "refresh", help="ingest every source, build the marts and publish the serving copy"
+    )
+    refresh.add_argument(
+        "--select",
+        action="append",
+        metavar="NAME",
+        help=(
+            "refresh only this source (jira, hr, ...), raw table or dbt model and "
+            "everything downstream of it; repeatable"
+        ),
     )
     refresh.set_defaults(run=_cmd_refresh)
 

@@ -139,6 +139,9 @@ def issue_row(
         story_points = parse_number(points)
     except ValueError as error:
         raise SourceFileError(source, None, f"{where}.fields.story points", str(error)) from None
+    if story_points is not None and story_points < 0:
+        # Some Jira setups (and tools syncing them) write -1 for "not estimated".
+        story_points = None
     parent = fields.get("parent")
     return {
         "issue_id": issue_id,

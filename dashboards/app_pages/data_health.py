@@ -1,4 +1,5 @@
-"""Data health: what the last refresh published and what the catalog does not map yet."""
+"""Data health: blocked refreshes, how fresh each source is, what the last refresh
+published and what the catalog does not map yet."""
 
 from __future__ import annotations
 
@@ -7,6 +8,30 @@ import streamlit as st
 from dashboards import data, formatting, metric_definitions, periods
 
 st.title("Data health")
+
+# Shown before anything else, and even without a serving copy: a refresh the quality gate
+# stopped is why the data below may be older than expected.
+failures = data.quality_failures()
+if not failures.empty:
+    blocked = ", ".join(sorted(failures["source"].unique()))
+    st.error(
+        f"The quality gate stopped the latest refresh of: {blocked}. Nothing of those "
+        "exports was landed and the dashboards keep showing the last good data. Fix the "
+        "export and drop it again (or run `productops refresh`)."
+    )
+    st.dataframe(
+        failures,
+        hide_index=True,
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "checked_at": st.column_config.DatetimeColumn("Checked (UTC)"),
+            "batch_id": None,
+            "table": st.column_config.TextColumn("Table"),
+            "check": st.column_config.TextColumn("Check"),
+            "failures": st.column_config.TextColumn("What failed", width="large"),
+            "sample_rows": st.column_config.TextColumn("Sample rows", width="large"),
+        },
+    )
 
 unavailable = data.serving_unavailable()
 if unavailable is not None:
@@ -26,6 +51,34 @@ else:
     if refresh.sources_dir:
         details.append(f"sources folder `{refresh.sources_dir}`")
     st.caption(" · ".join(details))
+
+st.subheader("Freshness per source")
+freshness = data.source_freshness()
+if freshness is None:
+    st.caption("This serving copy records no source loads; the next refresh adds them.")
+else:
+    stale = freshness.loc[freshness["stale"], "source"].tolist()
+    if stale:
+        st.warning(
+            f"Stale: {', '.join(stale)}. Their newest export is older than the source's "
+            "limit; the figures built from them may be out of date."
+        )
+    else:
+        st.caption("Every source's export is within its limit.")
+    st.dataframe(
+        freshness,
+        hide_index=True,
+        width=900,
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "exported_at": st.column_config.DatetimeColumn("Newest export (UTC)"),
+            "loaded_at": st.column_config.DatetimeColumn("Loaded (UTC)"),
+            "rows": st.column_config.NumberColumn("Rows", format="localized"),
+            "age_hours": st.column_config.NumberColumn("Age (hours)", format="%.1f"),
+            "max_age_hours": st.column_config.NumberColumn("Limit (hours)", format="%.0f"),
+            "stale": st.column_config.CheckboxColumn("Stale"),
+        },
+    )
 
 st.subheader("Rows per mart")
 counts, counted_from = data.mart_row_counts()

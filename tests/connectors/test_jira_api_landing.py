@@ -74,10 +74,9 @@ def test_api_issues_land_and_stage_once_and_deleted_ones_leave(
     (sources_dir / "catalog.yml").write_text(
         MINIMAL_CATALOG.replace("jira_projects: [PAY]", "jira_projects: [EE, K5]")
     )
+    # Real payloads as they come, "-1" story points included: they read as not estimated
+    # and pass the landing gate.
     payloads = load_payloads()
-    # EE-1 carries Jira's "-1" story points, which the landing quality gate blocks
-    # (value_ranges >= 0). This test is about counts, so Story Points is left unmapped.
-    payloads.fields = [f for f in payloads.fields if f["name"] != "Story Points"]
     monkeypatch.setenv("PRODUCTOPS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("PRODUCTOPS_SOURCES_DIR", str(sources_dir))
     monkeypatch.setenv("PRODUCTOPS_PSEUDONYM_KEY", "jira-api-landing")

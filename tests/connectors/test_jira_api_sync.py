@@ -247,7 +247,7 @@ def test_custom_fields_are_found_by_name_whatever_their_id(
     with FakeJira(other, DATA_CENTER) as fake:
         result = sync(fake, tmp_path, pseudonymise)
     issues = {r["issue_key"]: r for r in result.tables["jira__issues"].to_pylist()}
-    assert issues["EE-1"]["story_points"] == -1.0  # sent as the string "-1"
+    assert issues["EE-1"]["story_points"] is None  # sent as "-1": not estimated
     assert issues["EE-2"]["story_points"] == 2.0  # sent as the number 2.0
     assert issues["K5-2"]["epic_key"] == "K5-1"  # Epic Link, found by name too
     # "2020-06-12T08:13:13.360+0800" in UTC

@@ -57,8 +57,11 @@ def test_the_serving_copy_holds_every_mart_and_what_refresh_made_it(tmp_path):
     assert tables == [
         ("marts", "dim_products", "BASE TABLE"),
         ("marts", "fct_product_cost_revenue", "BASE TABLE"),
+        ("meta", "raw_loads", "BASE TABLE"),
         ("meta", "refresh", "BASE TABLE"),
     ]
+    # A warehouse that never recorded a load publishes an empty load table.
+    assert _read(serving, "SELECT count(*) FROM meta.raw_loads") == [(0,)]
     assert _read(serving, "SELECT sum(revenue) FROM marts.fct_product_cost_revenue") == [(300.0,)]
     assert _read(serving, "SELECT * FROM meta.refresh ORDER BY mart") == [
         ("run-1", PUBLISHED_AT, "exports", "dim_products", 3),

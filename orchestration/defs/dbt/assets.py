@@ -5,9 +5,11 @@ models map to `<schema>/<model>` (`staging/...`, `marts/dim_products`).
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import re
 import shutil
 from collections.abc import Iterator, Mapping
 from functools import cache
+from pathlib import PurePosixPath
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Config, Definitions
@@ -33,7 +35,7 @@ class DbtBuildFailed(RuntimeError):
 
 
 class ProductopsDbtTranslator(DagsterDbtTranslator):
-    """Sources are the raw landing tables; models are keyed and grouped by their schema."""
+    """Sources are the raw landing tables; models are keyed by schema, grouped by folder."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         """`raw/<identifier>` for a source, `<schema>/<name>` for a model or snapshot."""
@@ -45,10 +47,24 @@ class ProductopsDbtTranslator(DagsterDbtTranslator):
         return super().get_asset_key(dbt_resource_props)
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        """Models are grouped by layer: the schema they build into."""
-        if dbt_resource_props["resource_type"] in _BUILT_RESOURCE_TYPES:
-            return dbt_resource_props["schema"]
-        return super().get_group_name(dbt_resource_props)
+        """Models are grouped by their folder: `models/staging/jira/` is `staging_jira`.
+
+        A model directly in a layer's folder takes the layer's name; one outside any
+        folder takes its schema.
+        """
+        if dbt_resource_props["resource_type"] not in _BUILT_RESOURCE_TYPES:
+            return super().get_group_name(dbt_resource_props)
+        path = dbt_resource_props.get("original_file_path")
+        if path:
+            # `snapshots/x.sql` is `snapshots`; models drop their `models/` root.
+            folders = list(PurePosixPath(path).parent.parts)
+            if folders[:1] == ["models"]:
+                folders = folders[1:]
+        else:
+            folders = list(dbt_resource_props.get("fqn") or [])[1:-1]
+        name = "_".join(folders) or dbt_resource_props["schema"]
+        # Dagster group names allow letters, digits and underscores only.
+        return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
 class DbtBuildConfig(Config):

@@ -49,7 +49,7 @@ def build_publish_asset(deps: Iterable[AssetKey]) -> AssetsDefinition:
         publication = publish_serving_copy(
             warehouse_path=settings.warehouse_path,
             serving_path=settings.serving_path,
-            batch_id=context.run_id,
+            batch_id=context.run.run_id,
             sources_dir_name=settings.sources_dir.name,
         )
         return MaterializeResult(

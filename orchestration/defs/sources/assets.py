@@ -1,7 +1,9 @@
 """One multi-asset per source (`raw_<source>`) producing one asset per raw table.
 
-Each run reads the source once, through the same reader for demo files and real
-exports, and lands every table as `raw.<table>` under the run's id as batch id.
+Each run takes in the source's dropped exports (drop_folder.py), reads the source once,
+through the same reader for demo files and real exports, passes every table through the
+blocking quality gate (gate.py) and only then lands every table as `raw.<table>` under
+the run's id as batch id, recording the load in `meta.raw_loads`.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
@@ -10,6 +12,7 @@ from collections.abc import Iterator, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 from dagster import (
+    AssetCheckResult,
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
@@ -21,9 +24,15 @@ from dagster import (
     multi_asset,
 )
 
+from connectors.jira.api import JiraApiConfig
 from connectors.pseudonymise import make_pseudonymiser
 from connectors.registry import RawTable, ReadContext, Source
-from orchestration.settings import get_settings
+from orchestration.defs.sources.drop_folder import DROP_SOURCES, intake
+from orchestration.defs.sources.gate import check_result, check_specs, freshness_result, run_gate
+from orchestration.defs.sources.load_history import LoadRecord, exported_at, record_loads
+from orchestration.defs.sources.quality import QualityGateFailed
+from orchestration.defs.sources.upstream_deletes import delete_gone_rows
+from orchestration.settings import Settings, get_settings
 from orchestration.warehouse import RAW_SCHEMA, WAREHOUSE_POOL, land, open_warehouse, utc_now
 
 
@@ -53,21 +62,48 @@ def _source_file_count(rows: pa.Table) -> int:
     return len(pc.unique(rows.column("_source")).drop_null())
 
 
+def _jira_api_config(settings: Settings) -> JiraApiConfig | None:
+    """Jira's API settings when `JIRA_BASE_URL` is set (else Jira is read from files)."""
+    if settings.jira_base_url is None:
+        return None
+    return JiraApiConfig(
+        base_url=settings.jira_base_url,
+        email=settings.jira_email,
+        api_token=settings.jira_api_token,
+        pat=settings.jira_pat,
+        jql=settings.jira_jql,
+        reconcile_days=settings.jira_reconcile_days,
+    )
+
+
 def build_source_assets(source: Source) -> AssetsDefinition:
     """The `raw_<source>` multi-asset: read the source, land each of its tables."""
     tables_by_name = {table.name: table for table in source.tables}
+    key_of = {table.name: raw_asset_key(table.name) for table in source.tables}
 
     @multi_asset(
         name=f"raw_{source.name}",
         specs=[_spec(source, table) for table in source.tables],
+        check_specs=check_specs(key_of, source.tables),
         pool=WAREHOUSE_POOL,
     )
-    def _land_source(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
+    def _land_source(
+        context: AssetExecutionContext,
+    ) -> Iterator[MaterializeResult | AssetCheckResult]:
         settings = get_settings()
+        if source.name in DROP_SOURCES:
+            for path in intake(
+                source.name, settings.drop_dir, settings.sources_dir, settings.data_dir
+            ):
+                context.log.info(f"took in dropped export {path}")
+        deleted: list[tuple[str, pa.Table]] = []
         read_context = ReadContext(
             sources_dir=settings.sources_dir,
             pseudonymise=make_pseudonymiser(settings.pseudonym_key),
             catalog_path=settings.catalog_path,
+            jira=_jira_api_config(settings),
+            state_dir=settings.data_dir / "state",
+            report_deleted=lambda name, keys: deleted.append((name, keys)),
         )
         # Read everything before opening the warehouse, so the write lock is held only
         # for the landing itself.
@@ -78,19 +114,40 @@ def build_source_assets(source: Source) -> AssetsDefinition:
                 f"source {source.name!r} returned tables it does not declare: {unknown}"
             )
         loaded_at = utc_now()
+        gate = run_gate(source, tables, settings.warehouse_path, context.run.run_id, loaded_at)
+        if gate.failed:
+            for name, outcomes in gate.outcomes.items():
+                for outcome in outcomes:
+                    yield check_result(key_of[name], outcome)
+            raise QualityGateFailed(source.name, gate.failed)
+        records = []
         with open_warehouse(settings.warehouse_path) as con:
             for table in source.tables:
                 # A missing export lands no rows but still creates the table dbt reads.
                 rows = tables.get(table.name, table.schema.empty_table())
-                count = land(con, table, rows, batch_id=context.run_id, loaded_at=loaded_at)
+                count = land(con, table, rows, batch_id=context.run.run_id, loaded_at=loaded_at)
                 context.log.info(f"landed {count} rows in raw.{table.name}")
+                exported = exported_at(
+                    rows, settings.sources_dir, settings.catalog_path, loaded_at
+                )
+                records.append(
+                    LoadRecord(source.name, table.name, context.run.run_id, loaded_at, exported, count)
+                )
                 yield MaterializeResult(
-                    asset_key=raw_asset_key(table.name),
+                    asset_key=key_of[table.name],
                     metadata={
                         "dagster/row_count": count,
                         "source_files": _source_file_count(rows),
                     },
+                    check_results=[
+                        *(check_result(key_of[table.name], o) for o in gate.outcomes[table.name]),
+                        freshness_result(key_of[table.name], source.name, exported, loaded_at),
+                    ],
                 )
+            for name, keys in deleted:
+                removed = delete_gone_rows(con, tables_by_name[name], keys)
+                context.log.info(f"deleted {removed} rows of raw.{name} gone at the source")
+            record_loads(con, records)
 
     return _land_source
 

@@ -1,0 +1,1 @@
+"""What starts a refresh without anyone: the schedules."""
