@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
+from connectors.currencies import parse_currency
 from connectors.errors import SourceFileError
 from connectors.pseudonymise import Pseudonymiser, person_key
 from connectors.source_files import iter_csv_rows, relative_name
@@ -85,7 +86,7 @@ def parse_pay_rate(value: str | None) -> tuple[float, str] | None:
         raise ValueError(
             f"expected an amount and an ISO currency such as '125000.00 USD', got {cleaned!r}"
         )
-    return amount, match.group("currency")
+    return amount, parse_currency(match.group("currency"))
 
 
 def parse_fte(value: str | None) -> float | None:
@@ -109,36 +110,57 @@ def _periods_per_year(value: str | None) -> int:
 
 
 class _Cells:
-    """The parsed cells of one row; a bad cell names its line and column."""
+    """The parsed cells of one row; a bad cell names its line and column.
 
-    def __init__(self, row: Mapping[str, str], source: str, line: int) -> None:
+    `names` maps a headcount column to the export's own name for it (a Workday or HiBob
+    preset), so errors name the column the user sees in the file.
+    """
+
+    def __init__(
+        self,
+        row: Mapping[str, str],
+        source: str,
+        line: int,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         self.row, self.source, self.line = row, source, line
+        self.names = names or {}
+
+    def name(self, column: str) -> str:
+        """The file's name of `column`."""
+        return self.names.get(column, column)
 
     def __call__(self, column: str, parse: Callable[[str | None], Any] = text) -> Any:
-        return cell(parse, self.row.get(column), self.source, self.line, column)
+        return cell(parse, self.row.get(column), self.source, self.line, self.name(column))
 
 
 def read_headcount_rows(
-    rows: Iterable[tuple[int, Mapping[str, str]]], source: str, pseudonymise: Pseudonymiser
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    source: str,
+    pseudonymise: Pseudonymiser,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, pa.Table]:
     """`hr__employees` and `hr__compensation` from headcount rows `(line, {column: text})`.
 
     The rows carry the CSV's column names (`HEADCOUNT_COLUMNS`); `line` is what errors
-    name, so rows adapted from another format can point at their own lines.
+    name, so rows adapted from another format can point at their own lines, and `names`
+    maps each column to the export's own name for it, which errors name instead.
     """
     employees = TableBuilder(schemas.HR_EMPLOYEES)
     compensation = TableBuilder(schemas.HR_COMPENSATION)
     seen: dict[str, int] = {}
     for line, row in rows:
-        value = _Cells(row, source, line)
+        value = _Cells(row, source, line, names)
         number = value("Employee #")
         if number is None:
-            raise SourceFileError(source, line, "Employee #", "expected the employee number")
+            raise SourceFileError(
+                source, line, value.name("Employee #"), "expected the employee number"
+            )
         if number in seen:
             raise SourceFileError(
                 source,
                 line,
-                "Employee #",
+                value.name("Employee #"),
                 f"duplicate employee number (also on line {seen[number]})",
             )
         seen[number] = line
@@ -170,7 +192,7 @@ def read_headcount_rows(
             raise SourceFileError(
                 source,
                 line,
-                "Pay Rate Effective Date",
+                value.name("Pay Rate Effective Date"),
                 "expected a date for the pay rate (or a Hire Date to fall back on)",
             )
         compensation.add(

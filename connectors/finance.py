@@ -1,12 +1,13 @@
 """Finance exports (`finance/gl.csv`, `revenue.csv`, `fx_rates.csv`) into `finance__*`.
 
 Amounts may carry thousands separators (`1,234.50`) or accounting negatives
-(`(1,234.50)`), as spreadsheet exports write them.
+(`(1,234.50)`), as spreadsheet exports write them. Currencies must be ISO 4217 codes:
+an unknown one would find no FX rate and drop out of every converted total.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pyarrow as pa
 
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
+from connectors.currencies import parse_currency
 from connectors.errors import SourceFileError
 from connectors.source_files import iter_csv_rows, relative_name
 from connectors.values import cell, parse_date, parse_month, parse_number, required, text
@@ -24,32 +26,60 @@ FX_COLUMNS = ("Month", "Currency", "Rate")
 
 
 class _Row:
-    """Typed access to one CSV row; a bad or missing cell names its line and column."""
+    """Typed access to one CSV row; a bad or missing cell names its line and column.
 
-    def __init__(self, row: dict[str, str], source: str, line: int) -> None:
+    `names` maps a column of this module to the export's own name for it (a preset's
+    `Department` read as `Cost Center`), so errors name the column the user sees.
+    """
+
+    def __init__(
+        self,
+        row: Mapping[str, str],
+        source: str,
+        line: int,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
         self.row, self.source, self.line = row, source, line
+        self.names = names or {}
 
     def get(self, column: str, parse: Callable[[str | None], Any] = text) -> Any:
-        return cell(parse, self.row.get(column), self.source, self.line, column)
+        name = self.names.get(column, column)
+        return cell(parse, self.row.get(name), self.source, self.line, name)
 
     def need(self, column: str, parse: Callable[[str | None], Any] = text) -> Any:
-        return required(self.get(column, parse), self.source, self.line, column)
+        name = self.names.get(column, column)
+        return required(self.get(column, parse), self.source, self.line, name)
 
 
 def read_gl(path: Path, source: str) -> pa.Table:
     """`finance__gl_lines`: one row per posting line, numbered by its line in the file."""
+    return read_gl_rows(iter_csv_rows(path, source, GL_COLUMNS), source)
+
+
+def read_gl_rows(
+    rows: Iterable[tuple[int, Mapping[str, str]]],
+    source: str,
+    parse_posted_on: Callable[[str | None], Any] = parse_date,
+    names: Mapping[str, str] | None = None,
+) -> pa.Table:
+    """`finance__gl_lines` from rows `(line, {column: text})`.
+
+    The rows carry `GL_COLUMNS`, or another tool's columns with `names` mapping each of
+    `GL_COLUMNS` to it; presets (`connectors.finance_presets`) also pass their date
+    parser, so every export gets the same checks and errors name the file's columns.
+    """
     builder = TableBuilder(schemas.FINANCE_GL_LINES)
-    for line, values in iter_csv_rows(path, source, GL_COLUMNS):
-        row = _Row(values, source, line)
+    for line, values in rows:
+        row = _Row(values, source, line, names)
         builder.add(
             {
                 "line_number": line,
-                "posted_on": row.need("Date", parse_date),
+                "posted_on": row.need("Date", parse_posted_on),
                 "account": row.need("Account"),
                 "account_name": row.get("Account Name"),
                 "cost_centre": row.get("Cost Center"),
                 "amount": row.need("Amount", parse_number),
-                "currency": row.need("Currency"),
+                "currency": row.need("Currency", parse_currency),
                 "memo": row.get("Memo"),
                 "_source": source,
             }
@@ -83,7 +113,7 @@ def read_revenue(path: Path, source: str) -> pa.Table:
                 "sku": key[1],
                 "customer": key[2],
                 "amount": row.need("Amount", parse_number),
-                "currency": row.need("Currency"),
+                "currency": row.need("Currency", parse_currency),
                 "_source": source,
             }
         )
@@ -96,7 +126,7 @@ def read_fx_rates(path: Path, source: str) -> pa.Table:
     seen: dict[tuple[Any, ...], int] = {}
     for line, values in iter_csv_rows(path, source, FX_COLUMNS):
         row = _Row(values, source, line)
-        key = (row.need("Month", parse_month), row.need("Currency"))
+        key = (row.need("Month", parse_month), row.need("Currency", parse_currency))
         if key in seen:
             raise SourceFileError(
                 source,

@@ -228,6 +228,20 @@ ANALYTICS_EVENTS = _table(
     ("properties_json", TEXT),
 )
 
+# Pre-aggregated usage (a generic daily CSV, Pendo feature events): one row per line.
+ANALYTICS_DAILY_FEATURE_USAGE = _table(
+    "analytics__daily_feature_usage",
+    ("_source", "line_number"),
+    ("line_number", INT),
+    ("usage_date", DATE),
+    ("app", TEXT),
+    ("feature", TEXT),
+    ("account_id", TEXT),
+    ("user_key", TEXT),
+    ("users", INT),
+    ("events", INT),
+)
+
 # --- roadmap/ -----------------------------------------------------------------------
 
 ROADMAP_IDEAS = _table(
@@ -269,6 +283,25 @@ ROADMAP_HISTORY = _table(
     ("from_value", TEXT),
     ("to_value", TEXT),
     ("changed_at", TIMESTAMP),
+)
+
+# Every roadmap tool's items in one shape: Productboard, generic exports (ProdPad, Jira
+# Product Discovery, spreadsheets) and Aha!'s initiatives, releases and goals.
+ROADMAP_ITEMS = _table(
+    "roadmap__items",
+    ("tool", "item_type", "item_id"),
+    ("tool", TEXT),
+    ("item_type", TEXT),
+    ("item_id", TEXT),
+    ("reference", TEXT),
+    ("name", TEXT),
+    ("product_ref", TEXT),
+    ("parent_id", TEXT),
+    ("status", TEXT),
+    ("release_name", TEXT),
+    ("release_date", DATE),
+    ("created_at", TIMESTAMP),
+    ("updated_at", TIMESTAMP),
 )
 
 # --- okrs/ --------------------------------------------------------------------------
@@ -327,6 +360,8 @@ CATALOG_TABLES: tuple[RawTable, ...] = (
 JIRA_TABLES: tuple[RawTable, ...] = (JIRA_PROJECTS, JIRA_STATUSES, JIRA_ISSUES, JIRA_CHANGELOG)
 HR_TABLES: tuple[RawTable, ...] = (HR_EMPLOYEES, HR_COMPENSATION)
 FINANCE_TABLES: tuple[RawTable, ...] = (FINANCE_GL_LINES, FINANCE_REVENUE, FINANCE_FX_RATES)
-ANALYTICS_TABLES: tuple[RawTable, ...] = (ANALYTICS_EVENTS,)
+ANALYTICS_TABLES: tuple[RawTable, ...] = (ANALYTICS_EVENTS, ANALYTICS_DAILY_FEATURE_USAGE)
 ROADMAP_TABLES: tuple[RawTable, ...] = (ROADMAP_IDEAS, ROADMAP_FEATURES, ROADMAP_HISTORY)
+# The roadmap source lands the Aha! tables above plus every tool's items.
+ROADMAP_SOURCE_TABLES: tuple[RawTable, ...] = (*ROADMAP_TABLES, ROADMAP_ITEMS)
 OKR_TABLES: tuple[RawTable, ...] = (OKR_OBJECTIVES, OKR_KEY_RESULTS, OKR_CHECKINS)

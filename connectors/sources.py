@@ -7,17 +7,30 @@ catalog, which must exist).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyarrow as pa
 
 from connectors import schemas
 from connectors.aha import read_aha_folder
-from connectors.amplitude import read_amplitude_folder
-from connectors.bamboohr import read_hr_folder
+from connectors.aha_api import AhaApiConfig, read_aha_api
+from connectors.analytics_sources import read_analytics_folder
 from connectors.catalog import CATALOG_FILE, read_catalog_file
-from connectors.finance import read_finance_folder
-from connectors.jira import read_jira_folder
+from connectors.finance_presets import read_finance_exports
+from connectors.hr_presets import read_hr_exports
+from connectors.jira.reader import read_jira
+from connectors.okr_checks import check_okrs, combine
+from connectors.okr_xlsx import read_okr_workbook
 from connectors.okrs import read_okr_folder
+from connectors.productboard import (
+    ProductboardConfig,
+    read_productboard_okrs,
+    read_productboard_roadmap,
+)
 from connectors.registry import ReadContext, Source
+from connectors.roadmap_csv import export_files as roadmap_export_files
+from connectors.roadmap_csv import read_roadmap_exports
+from connectors.roadmap_items import status_maps
 
 
 def _read_catalog(context: ReadContext) -> dict[str, pa.Table]:
@@ -27,27 +40,95 @@ def _read_catalog(context: ReadContext) -> dict[str, pa.Table]:
 
 
 def _read_jira(context: ReadContext) -> dict[str, pa.Table]:
-    return read_jira_folder(context.sources_dir, context.pseudonymise)
+    # The API when JIRA_BASE_URL is set, else jira/ files (JSON pages, CSV exports).
+    return read_jira(context)
 
 
 def _read_hr(context: ReadContext) -> dict[str, pa.Table]:
-    return read_hr_folder(context.sources_dir, context.pseudonymise)
+    # BambooHR, Workday, HiBob or the generic shape, recognised by the file's columns.
+    return read_hr_exports(context.sources_dir, context.pseudonymise)
+
+
+def _reporting_currency(context: ReadContext) -> str | None:
+    path = context.catalog_path or context.sources_dir / CATALOG_FILE
+    if not path.is_file():
+        return None
+    settings = read_catalog_file(path, source=path.name)["catalog__settings"].to_pylist()
+    return next((r["value"] for r in settings if r["setting"] == "reporting_currency"), None)
 
 
 def _read_finance(context: ReadContext) -> dict[str, pa.Table]:
-    return read_finance_folder(context.sources_dir)
+    # NetSuite, Xero or QuickBooks ledgers; single-currency ones are in the reporting currency.
+    return read_finance_exports(context.sources_dir, _reporting_currency(context))
 
 
 def _read_analytics(context: ReadContext) -> dict[str, pa.Table]:
-    return read_amplitude_folder(context.sources_dir, context.pseudonymise)
+    return read_analytics_folder(context.sources_dir, context.pseudonymise)
+
+
+def _roadmap_settings() -> Any:
+    # ReadContext carries no roadmap API settings yet; settings.py stays the one reader
+    # of the environment, imported late so connectors load without orchestration.
+    from orchestration.settings import get_settings
+
+    return get_settings()
+
+
+def _aha_config() -> AhaApiConfig | None:
+    settings = _roadmap_settings()
+    if not settings.aha_domain:
+        return None
+    if not settings.aha_api_token:
+        raise ValueError("AHA_DOMAIN is set but AHA_API_TOKEN is not")
+    return AhaApiConfig(settings.aha_domain, settings.aha_api_token, settings.aha_products)
+
+
+def _productboard_config() -> ProductboardConfig | None:
+    token = _roadmap_settings().productboard_token
+    return ProductboardConfig(token) if token else None
+
+
+def _status_maps(context: ReadContext) -> dict[str, dict[str, str]]:
+    return status_maps(_read_catalog(context)[schemas.CATALOG_STATUS_MAP.name])
+
+
+def _unique_rows(table: schemas.RawTable, parts: list[pa.Table]) -> pa.Table:
+    # Later parts win for a repeated key, as a re-landing would.
+    rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for part in parts:
+        for row in part.to_pylist():
+            rows[tuple(row[k] for k in table.key)] = row
+    return pa.Table.from_pylist(list(rows.values()), schema=table.schema)
 
 
 def _read_roadmap(context: ReadContext) -> dict[str, pa.Table]:
-    return read_aha_folder(context.sources_dir)
+    # Aha! from its API when AHA_DOMAIN is set, else roadmap/aha/ files; Productboard
+    # when PRODUCTBOARD_TOKEN is set; plus every roadmap/exports/ file.
+    aha = _aha_config()
+    tables = read_aha_api(aha) if aha is not None else read_aha_folder(context.sources_dir)
+    items = [tables.get(schemas.ROADMAP_ITEMS.name, schemas.ROADMAP_ITEMS.schema.empty_table())]
+    productboard = _productboard_config()
+    if productboard is not None or roadmap_export_files(context.sources_dir):
+        maps = _status_maps(context)
+        if productboard is not None:
+            items.append(read_productboard_roadmap(productboard, maps)[schemas.ROADMAP_ITEMS.name])
+        items.append(read_roadmap_exports(context.sources_dir, maps))
+    tables[schemas.ROADMAP_ITEMS.name] = _unique_rows(schemas.ROADMAP_ITEMS, items)
+    return {table.name: tables[table.name] for table in schemas.ROADMAP_SOURCE_TABLES}
 
 
 def _read_okrs(context: ReadContext) -> dict[str, pa.Table]:
-    return read_okr_folder(context.sources_dir)
+    # The CSVs, okrs/okrs.xlsx and Productboard's objectives, checked across all three.
+    parts = [read_okr_folder(context.sources_dir)]
+    workbook = read_okr_workbook(context.sources_dir)
+    if workbook is not None:
+        parts.append(workbook)
+    productboard = _productboard_config()
+    if productboard is not None:
+        parts.append(read_productboard_okrs(productboard, context.pseudonymise))
+    tables = combine(parts)
+    check_okrs(tables)
+    return tables
 
 
 SOURCES: tuple[Source, ...] = (
@@ -56,7 +137,7 @@ SOURCES: tuple[Source, ...] = (
     Source("hr", schemas.HR_TABLES, _read_hr),
     Source("finance", schemas.FINANCE_TABLES, _read_finance),
     Source("analytics", schemas.ANALYTICS_TABLES, _read_analytics),
-    Source("roadmap", schemas.ROADMAP_TABLES, _read_roadmap),
+    Source("roadmap", schemas.ROADMAP_SOURCE_TABLES, _read_roadmap),
     Source("okrs", schemas.OKR_TABLES, _read_okrs),
 )
 

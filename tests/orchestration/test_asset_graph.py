@@ -62,13 +62,14 @@ def test_every_raw_table_is_read_by_a_staging_model(graph):
 
 
 def test_staging_reads_only_raw_and_staging(graph):
-    # Derived staging views (status changes from the changelog) read other staging views;
-    # nothing in staging may read intermediate models or marts.
+    # Derived staging views (status changes from the changelog, status history from the
+    # SCD-2 snapshot) read other staging views or snapshots; never intermediate or marts.
     staging = [key for key in graph.get_all_asset_keys() if key.path[0] == "staging"]
     assert staging
     for key in staging:
         parents = graph.get(key).parent_keys
-        assert parents and all(p.path[0] in ("raw", "staging") for p in parents), key
+        allowed = ("raw", "staging", "snapshots")
+        assert parents and all(p.path[0] in allowed for p in parents), key
         assert any(a.path[0] == "raw" for a in _ancestors(graph, key)), key
 
 

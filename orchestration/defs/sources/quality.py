@@ -50,7 +50,7 @@ _INVESTMENT_CATEGORIES = ("new_capability", "customer_commitment", "ktlo", "tech
 ACCEPTED_VALUES: dict[str, dict[str, tuple[str, ...]]] = {
     "catalog__product_mappings": {"kind": ("jira_project", "sku", "cost_centre")},
     "catalog__status_map": {
-        "tool": ("jira", "aha"),
+        # tool is open: each roadmap export may name its own tool and status map
         "meaning": ("new", "in_progress", "done", "accepted", "declined", "delivered"),
     },
     "catalog__category_rules": {

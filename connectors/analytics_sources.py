@@ -1,0 +1,47 @@
+"""The analytics source: every product-analytics format in `analytics/`, merged.
+
+- `analytics__events`: Amplitude export files (`analytics/amplitude/`), Mixpanel raw
+  exports (`analytics/mixpanel/`) and Segment messages (`analytics/segment/`), each
+  streamed into record batches. An event id seen in an earlier format is kept once
+  (Segment's Amplitude destination, for example, reuses `messageId` as `$insert_id`).
+- `analytics__daily_feature_usage`: Pendo feature-event CSVs (`analytics/pendo/`) and
+  pre-aggregated daily usage CSVs (`analytics/feature_usage/`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from connectors import schemas
+from connectors.amplitude import read_amplitude_folder
+from connectors.event_rows import event_files
+from connectors.feature_usage_csv import read_feature_usage_folder
+from connectors.mixpanel import MIXPANEL_DIR, read_mixpanel_folder
+from connectors.pendo import read_pendo_folder
+from connectors.pseudonymise import Pseudonymiser
+from connectors.segment import SEGMENT_DIR, read_segment_folder
+
+
+def read_analytics_folder(sources_dir: Path, pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
+    """Every `analytics__*` table from `<sources_dir>/analytics/` (empty when absent)."""
+    events = read_amplitude_folder(sources_dir, pseudonymise)[schemas.ANALYTICS_EVENTS.name]
+    others = event_files(sources_dir / MIXPANEL_DIR) or event_files(sources_dir / SEGMENT_DIR)
+    if others:
+        # Only built when another format is present: a set of every Amplitude id is big.
+        seen = set(events.column("event_id").to_pylist())
+        events = pa.concat_tables(
+            [
+                events,
+                read_mixpanel_folder(sources_dir, pseudonymise, seen),
+                read_segment_folder(sources_dir, pseudonymise, seen),
+            ]
+        )
+    usage = pa.concat_tables(
+        [read_pendo_folder(sources_dir, pseudonymise), read_feature_usage_folder(sources_dir)]
+    )
+    return {
+        schemas.ANALYTICS_EVENTS.name: events,
+        schemas.ANALYTICS_DAILY_FEATURE_USAGE.name: usage,
+    }
