@@ -25,6 +25,8 @@ import yaml
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
+from connectors.source_files import open_text
+from connectors.text_encodings import decode_error, sniff_encoding
 from connectors.values import parse_date, parse_number
 
 CATALOG_FILE = "catalog.yml"
@@ -493,8 +495,11 @@ def read_catalog_file(path: Path, source: str = CATALOG_FILE) -> dict[str, pa.Ta
     if not path.is_file():
         raise SourceFileError(source, None, None, "expected the catalog file; it does not exist")
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        # UTF-8 or UTF-16 with its byte-order mark; anything else names its line.
+        with open_text(path) as handle:
             document = yaml.load(handle, Loader=_CatalogLoader)  # a SafeLoader subclass
+    except UnicodeDecodeError:
+        raise decode_error(path, source, sniff_encoding(path), csv_columns=False) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from connectors.errors import SourceFileError
 from connectors.source_files import open_text
+from connectors.text_encodings import decode_error, sniff_encoding
 
 _OTHER_DELIMITERS = ";\t|"
 
@@ -17,9 +18,11 @@ _OTHER_DELIMITERS = ";\t|"
 def read_header(path: Path, source: str) -> list[str]:
     """The column names on line 1 of a CSV (plain or gzipped), blanks stripped."""
     try:
-        with open_text(path) as handle:
+        with open_text(path, legacy=True) as handle:
             first = handle.readline()
-    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as error:
+    except UnicodeDecodeError:
+        raise decode_error(path, source, sniff_encoding(path, legacy=True), True) from None
+    except (OSError, EOFError, zlib.error) as error:
         raise SourceFileError(source, 1, None, f"expected a readable CSV: {error}") from None
     if not first.strip():
         raise SourceFileError(source, 1, None, "expected a header line, the file is empty")

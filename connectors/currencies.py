@@ -31,3 +31,45 @@ def parse_currency(value: str | None) -> str | None:
     if code not in ISO_4217:
         raise ValueError(f"expected an ISO 4217 currency code such as USD or EUR, got {cleaned!r}")
     return code
+
+
+# The codes a currency symbol in an amount may stand for: `$1,234.50` in a CAD row is
+# Canadian dollars, in a EUR row it is a contradiction the reader refuses.
+SYMBOL_CURRENCIES: dict[str, frozenset[str]] = {
+    "$": frozenset(
+        [
+            "USD",
+            "CAD",
+            "AUD",
+            "NZD",
+            "SGD",
+            "HKD",
+            "MXN",
+            "TWD",
+            "BSD",
+            "BBD",
+            "BZD",
+            "BMD",
+            "BND",
+            "FJD",
+            "GYD",
+            "JMD",
+            "KYD",
+            "LRD",
+            "NAD",
+            "SBD",
+            "SRD",
+            "TTD",
+            "XCD",
+            "ARS",
+            "CLP",
+            "COP",
+            "CUP",
+            "DOP",
+            "UYU",
+        ]
+    ),
+    "€": frozenset({"EUR"}),
+    "£": frozenset({"GBP", "GIP", "FKP", "SHP"}),
+    "¥": frozenset({"JPY", "CNY"}),
+}

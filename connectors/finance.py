@@ -1,7 +1,9 @@
 """Finance exports (`finance/gl.csv`, `revenue.csv`, `fx_rates.csv`) into `finance__*`.
 
-Amounts may carry thousands separators (`1,234.50`) or accounting negatives
-(`(1,234.50)`), as spreadsheet exports write them. Currencies must be ISO 4217 codes:
+Amounts may carry thousands separators (`1,234.50`), accounting negatives
+(`(1,234.50)`) and a currency symbol that agrees with the row's currency (`$1,234.50` in
+a USD or CAD row), as spreadsheet exports write them; decimal commas (`€1.234,50`) are
+refused, because `1,234` would then be ambiguous. Currencies must be ISO 4217 codes:
 an unknown one would find no FX rate and drop out of every converted total.
 """
 
@@ -15,10 +17,18 @@ import pyarrow as pa
 
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
-from connectors.currencies import parse_currency
+from connectors.currencies import SYMBOL_CURRENCIES, parse_currency
 from connectors.errors import SourceFileError
 from connectors.source_files import iter_csv_rows, relative_name
-from connectors.values import cell, parse_date, parse_month, parse_number, required, text
+from connectors.values import (
+    cell,
+    parse_date,
+    parse_money,
+    parse_month,
+    parse_number,
+    required,
+    text,
+)
 
 GL_COLUMNS = ("Date", "Account", "Account Name", "Cost Center", "Amount", "Currency", "Memo")
 REVENUE_COLUMNS = ("Period", "SKU", "Customer", "Amount", "Currency")
@@ -50,6 +60,19 @@ class _Row:
         name = self.names.get(column, column)
         return required(self.get(column, parse), self.source, self.line, name)
 
+    def amount(self, column: str, currency: str) -> float:
+        """A required amount; a currency symbol in it must be one of `currency`'s."""
+        number, symbol = self.need(column, parse_money)
+        if symbol is not None and currency not in SYMBOL_CURRENCIES[symbol]:
+            name = self.names.get(column, column)
+            raise SourceFileError(
+                self.source,
+                self.line,
+                name,
+                f"the amount is written in {symbol} but the currency is {currency}",
+            )
+        return number
+
 
 def read_gl(path: Path, source: str) -> pa.Table:
     """`finance__gl_lines`: one row per posting line, numbered by its line in the file."""
@@ -71,15 +94,17 @@ def read_gl_rows(
     builder = TableBuilder(schemas.FINANCE_GL_LINES)
     for line, values in rows:
         row = _Row(values, source, line, names)
+        posted_on = row.need("Date", parse_posted_on)
+        currency = row.need("Currency", parse_currency)
         builder.add(
             {
                 "line_number": line,
-                "posted_on": row.need("Date", parse_posted_on),
+                "posted_on": posted_on,
                 "account": row.need("Account"),
                 "account_name": row.get("Account Name"),
                 "cost_centre": row.get("Cost Center"),
-                "amount": row.need("Amount", parse_number),
-                "currency": row.need("Currency", parse_currency),
+                "amount": row.amount("Amount", currency),
+                "currency": currency,
                 "memo": row.get("Memo"),
                 "_source": source,
             }
@@ -107,13 +132,14 @@ def read_revenue(path: Path, source: str) -> pa.Table:
                 f"line {seen[key]} has the same ones",
             )
         seen[key] = line
+        currency = row.need("Currency", parse_currency)
         builder.add(
             {
                 "period_month": key[0],
                 "sku": key[1],
                 "customer": key[2],
-                "amount": row.need("Amount", parse_number),
-                "currency": row.need("Currency", parse_currency),
+                "amount": row.amount("Amount", currency),
+                "currency": currency,
                 "_source": source,
             }
         )

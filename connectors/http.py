@@ -158,6 +158,52 @@ def _scrub(message: str, secrets: tuple[str, ...]) -> str:
     return message
 
 
+class _RedactSecrets(logging.Filter):
+    """Masks every credential a client of this process holds in HTTP libraries' logs.
+
+    httpx logs each response's status line at INFO and httpcore its headers at DEBUG:
+    a server or proxy that echoes the credentials it received (in a reason phrase, a
+    `WWW-Authenticate` realm) would otherwise write them into whatever log a deployment
+    keeps. A filter sits on a logger, not its children, so each logger is named.
+    """
+
+    # Shorter strings are not secrets worth masking (BambooHR's password is "x") and
+    # would garble every message.
+    MIN_LENGTH = 6
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Replaced, never mutated, so a logging thread always sees a whole set.
+        self.secrets: frozenset[str] = frozenset()
+
+    def add(self, secrets: tuple[str, ...]) -> None:
+        """Mask `secrets` from now on."""
+        self.secrets = self.secrets | {s for s in secrets if len(s) >= self.MIN_LENGTH}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with the secrets masked; never drop it."""
+        secrets = self.secrets
+        if secrets:
+            message = record.getMessage()
+            masked = _scrub(message, tuple(secrets))
+            if masked != message:
+                record.msg, record.args = masked, None
+        return True
+
+
+_REDACT_SECRETS = _RedactSecrets()
+_HTTP_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    log.name,
+)
+for _name in _HTTP_LOGGERS:
+    logging.getLogger(_name).addFilter(_REDACT_SECRETS)
+
+
 class HttpError(RuntimeError):
     """A request that failed for good: names the method, URL and status (or the fault)."""
 
@@ -360,6 +406,7 @@ class HttpClient:
         headers = {"Accept": "application/json", "User-Agent": "productops"}
         if auth is not None:
             headers.update(auth.headers())
+            _REDACT_SECRETS.add(auth.secrets())
         self._client = httpx.Client(
             base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
         )

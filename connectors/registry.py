@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 if TYPE_CHECKING:
+    from connectors.aha_api import AhaApiConfig
     from connectors.jira.api import JiraApiConfig
+    from connectors.productboard import ProductboardConfig
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class ReadContext:
     # Called with (raw table name, a table of key columns) for rows the source says no
     # longer exist, e.g. Jira issues deleted upstream; landing deletes matching rows.
     report_deleted: Callable[[str, pa.Table], None] | None = None
+    # Read Aha! from its API instead of roadmap/aha/ files (AHA_DOMAIN is set).
+    aha: AhaApiConfig | None = None
+    # Also read Productboard's roadmap and OKRs (PRODUCTBOARD_TOKEN is set).
+    productboard: ProductboardConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from connectors.errors import SourceFileError
+from connectors.text_encodings import decode_error, sniff_encoding
 
 
 def relative_name(path: Path, sources_dir: Path) -> str:
@@ -28,11 +29,23 @@ def relative_name(path: Path, sources_dir: Path) -> str:
         return path.as_posix()
 
 
-def open_text(path: Path) -> IO[str]:
-    """Open a UTF-8 text file, transparently un-gzipping `*.gz`; a BOM is skipped."""
+def open_text(path: Path, legacy: bool = False) -> IO[str]:
+    """Open a text file, transparently un-gzipping `*.gz`; a byte-order mark is skipped.
+
+    UTF-8, or UTF-16 with its byte-order mark; `legacy` (CSV exports) also reads a file
+    that is not UTF-8 as Windows-1252, as Excel writes it (connectors/text_encodings.py).
+    An empty `*.gz` file is an error: it is a download that never happened, not a gzip.
+    """
+    encoding = sniff_encoding(path, legacy)
     if path.name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return path.open(encoding="utf-8-sig", newline="")
+        if path.stat().st_size == 0:
+            raise EOFError("the gzip file is empty (0 bytes)")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+    return path.open(encoding=encoding, newline="")
+
+
+def _encoding_error(path: Path, source: str, csv_columns: bool, legacy: bool) -> SourceFileError:
+    return decode_error(path, source, sniff_encoding(path, legacy), csv_columns)
 
 
 def json_file(folder: Path, stem: str) -> Path | None:
@@ -67,8 +80,8 @@ def load_json(path: Path, source: str) -> Any:
             return json.load(handle)
     except json.JSONDecodeError as error:
         raise SourceFileError(source, error.lineno, None, f"expected JSON: {error.msg}") from None
-    except UnicodeDecodeError as error:
-        raise SourceFileError(source, None, None, f"expected UTF-8 text: {error.reason}") from None
+    except UnicodeDecodeError:
+        raise _encoding_error(path, source, csv_columns=False, legacy=False) from None
     except (OSError, EOFError, zlib.error) as error:
         raise SourceFileError(source, None, None, f"expected a readable file: {error}") from None
 
@@ -92,14 +105,19 @@ def iter_json_lines(path: Path, source: str) -> Iterator[tuple[int, dict[str, An
                         source, line_number, None, "expected a JSON object on each line"
                     )
                 yield line_number, record
-    except UnicodeDecodeError as error:
-        raise SourceFileError(
-            source, line_number + 1, None, f"expected UTF-8 text: {error.reason}"
-        ) from None
+    except UnicodeDecodeError:
+        raise _encoding_error(path, source, csv_columns=False, legacy=False) from None
     except (OSError, EOFError, zlib.error) as error:
         raise SourceFileError(
             source, line_number + 1, None, f"expected a readable file: {error}"
         ) from None
+
+
+def _missing_column(header: list[str]) -> str:
+    # A header that is one cell holding `;`, tabs or `|` is the wrong delimiter.
+    if len(header) == 1 and any(delimiter in header[0] for delimiter in ";\t|"):
+        return f"expected comma-separated columns, got the header {header[0]!r}"
+    return f"expected this column in the header {header}"
 
 
 def iter_csv_rows(
@@ -112,7 +130,7 @@ def iter_csv_rows(
     """
     line_number = 1
     try:
-        with open_text(path) as handle:
+        with open_text(path, legacy=True) as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
@@ -120,9 +138,7 @@ def iter_csv_rows(
             header = [name.strip() for name in header]
             for name in required_columns:
                 if name not in header:
-                    raise SourceFileError(
-                        source, 1, name, f"expected this column in the header {header}"
-                    )
+                    raise SourceFileError(source, 1, name, _missing_column(header))
             for fields in reader:
                 line_number = reader.line_num
                 if not fields or (len(fields) == 1 and not fields[0].strip()):
@@ -137,10 +153,8 @@ def iter_csv_rows(
                 yield line_number, dict(zip(header, fields, strict=True))
     except csv.Error as error:
         raise SourceFileError(source, line_number + 1, None, f"expected CSV: {error}") from None
-    except UnicodeDecodeError as error:
-        raise SourceFileError(
-            source, line_number + 1, None, f"expected UTF-8 text: {error.reason}"
-        ) from None
+    except UnicodeDecodeError:
+        raise _encoding_error(path, source, csv_columns=True, legacy=True) from None
     except (OSError, EOFError, zlib.error) as error:
         raise SourceFileError(
             source, line_number + 1, None, f"expected a readable file: {error}"

@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from connectors import schemas
 from connectors.aha import read_aha_folder
-from connectors.aha_api import AhaApiConfig, read_aha_api
+from connectors.aha_api import read_aha_api
 from connectors.analytics_sources import read_analytics_folder
 from connectors.catalog import CATALOG_FILE, read_catalog_file
 from connectors.finance_presets import read_finance_exports
@@ -23,7 +23,6 @@ from connectors.okr_checks import check_okrs, combine
 from connectors.okr_xlsx import read_okr_workbook
 from connectors.okrs import read_okr_folder
 from connectors.productboard import (
-    ProductboardConfig,
     read_productboard_okrs,
     read_productboard_roadmap,
 )
@@ -66,28 +65,6 @@ def _read_analytics(context: ReadContext) -> dict[str, pa.Table]:
     return read_analytics_folder(context.sources_dir, context.pseudonymise)
 
 
-def _roadmap_settings() -> Any:
-    # ReadContext carries no roadmap API settings yet; settings.py stays the one reader
-    # of the environment, imported late so connectors load without orchestration.
-    from orchestration.settings import get_settings
-
-    return get_settings()
-
-
-def _aha_config() -> AhaApiConfig | None:
-    settings = _roadmap_settings()
-    if not settings.aha_domain:
-        return None
-    if not settings.aha_api_token:
-        raise ValueError("AHA_DOMAIN is set but AHA_API_TOKEN is not")
-    return AhaApiConfig(settings.aha_domain, settings.aha_api_token, settings.aha_products)
-
-
-def _productboard_config() -> ProductboardConfig | None:
-    token = _roadmap_settings().productboard_token
-    return ProductboardConfig(token) if token else None
-
-
 def _status_maps(context: ReadContext) -> dict[str, dict[str, str]]:
     return status_maps(_read_catalog(context)[schemas.CATALOG_STATUS_MAP.name])
 
@@ -104,10 +81,10 @@ def _unique_rows(table: schemas.RawTable, parts: list[pa.Table]) -> pa.Table:
 def _read_roadmap(context: ReadContext) -> dict[str, pa.Table]:
     # Aha! from its API when AHA_DOMAIN is set, else roadmap/aha/ files; Productboard
     # when PRODUCTBOARD_TOKEN is set; plus every roadmap/exports/ file.
-    aha = _aha_config()
+    aha = context.aha
     tables = read_aha_api(aha) if aha is not None else read_aha_folder(context.sources_dir)
     items = [tables.get(schemas.ROADMAP_ITEMS.name, schemas.ROADMAP_ITEMS.schema.empty_table())]
-    productboard = _productboard_config()
+    productboard = context.productboard
     if productboard is not None or roadmap_export_files(context.sources_dir):
         maps = _status_maps(context)
         if productboard is not None:
@@ -123,7 +100,7 @@ def _read_okrs(context: ReadContext) -> dict[str, pa.Table]:
     workbook = read_okr_workbook(context.sources_dir)
     if workbook is not None:
         parts.append(workbook)
-    productboard = _productboard_config()
+    productboard = context.productboard
     if productboard is not None:
         parts.append(read_productboard_okrs(productboard, context.pseudonymise))
     tables = combine(parts)

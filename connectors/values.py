@@ -21,6 +21,10 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 # Thousands separators only in their proper places, so "1,2" is not read as 12.
 _GROUPED_NUMBER = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+# `1.234,50` or `12,5`: a decimal comma, which a comma-separated export cannot mean
+# unambiguously (`1,234` is 1234 in one locale and 1.234 in another), so it is refused.
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)")
+CURRENCY_SYMBOLS = "$€£¥"
 
 
 def text(value: object) -> str | None:
@@ -95,9 +99,54 @@ def parse_number(value: object) -> float | None:
     if _GROUPED_NUMBER.fullmatch(body):
         body = body.replace(",", "")
     elif not _PLAIN_NUMBER.fullmatch(body):
-        raise ValueError(f"expected a number such as 1234.50 or 1,234.50, got {cleaned!r}")
+        hint = ""
+        if _DECIMAL_COMMA.fullmatch(body):
+            hint = (
+                "; decimal commas (1.234,50) are not read because 1,234 would mean two "
+                "things: export numbers with a dot as the decimal separator"
+            )
+        elif any(symbol in body for symbol in CURRENCY_SYMBOLS):
+            hint = "; write the amount without a currency symbol"
+        raise ValueError(f"expected a number such as 1234.50 or 1,234.50, got {cleaned!r}{hint}")
     number = float(body)
     return -number if negative else number
+
+
+def parse_money(value: object) -> tuple[float, str | None] | None:
+    """An amount that may carry one currency symbol: `(number, symbol or None)`.
+
+    Spreadsheet exports write `$1,234.50`, `-$12.00`, `($1,234.50)` or `1,234.50 €`;
+    the symbol is returned so the reader can check it against the row's currency
+    column (a `$` amount in a EUR row is an error, not a conversion). The number itself
+    follows `parse_number`: decimal commas such as `€1.234,50` are refused.
+    """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), None
+    cleaned = text(value)
+    if cleaned is None:
+        return None
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    body = cleaned[1:-1].strip() if negative else cleaned
+    sign = body[0] if body[:1] in ("-", "+") else ""
+    body = body[len(sign) :].strip()
+    symbol = None
+    if body and body[0] in CURRENCY_SYMBOLS:
+        symbol, body = body[0], body[1:].strip()
+    elif body and body[-1] in CURRENCY_SYMBOLS:
+        symbol, body = body[-1], body[:-1].strip()
+    if symbol is None:
+        number = parse_number(cleaned)
+        return None if number is None else (number, None)
+    try:
+        number = parse_number(sign + body)
+    except ValueError:
+        comma = "; decimal commas (1.234,50) are not read" if _DECIMAL_COMMA.fullmatch(body) else ""
+        raise ValueError(
+            f"expected an amount such as 1,234.50 or {symbol}1,234.50, got {cleaned!r}{comma}"
+        ) from None
+    if number is None:
+        raise ValueError(f"expected an amount after {symbol}, got {cleaned!r}")
+    return (-number if negative else number), symbol
 
 
 def cell(

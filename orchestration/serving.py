@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,21 +85,49 @@ def _copy_latest_loads(con: duckdb.DuckDBPyConnection) -> None:
         "AND table_schema = ? AND table_name = 'raw_loads'",
         [META_SCHEMA],
     ).fetchone()[0]
+    latest = []
+    if present:
+        latest = con.execute(
+            f"SELECT source, table_name, arg_max(batch_id, loaded_at), max(loaded_at), "
+            f"arg_max(exported_at, loaded_at), arg_max(row_count, loaded_at) "
+            f"FROM working.{META_SCHEMA}.raw_loads GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+    write_raw_loads(con, latest)
+
+
+def write_raw_loads(con: duckdb.DuckDBPyConnection, latest: Sequence[Sequence]) -> None:
+    """Create the serving copy's `meta.raw_loads` from each raw table's latest load.
+
+    `latest` holds (source, table_name, batch_id, loaded_at, exported_at, row_count) rows;
+    each gets its source's freshness limit.
+    """
     con.execute(
         f"CREATE TABLE {META_SCHEMA}.raw_loads (source VARCHAR, table_name VARCHAR, "
         "batch_id VARCHAR, loaded_at TIMESTAMP, exported_at TIMESTAMP, row_count BIGINT, "
         "max_age_hours DOUBLE)"
     )
-    if not present:
-        return
-    latest = con.execute(
-        f"SELECT source, table_name, arg_max(batch_id, loaded_at), max(loaded_at), "
-        f"arg_max(exported_at, loaded_at), arg_max(row_count, loaded_at) "
-        f"FROM working.{META_SCHEMA}.raw_loads GROUP BY 1, 2 ORDER BY 1, 2"
-    ).fetchall()
+    if latest:
+        con.executemany(
+            f"INSERT INTO {META_SCHEMA}.raw_loads VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [[*row, MAX_AGE_HOURS.get(row[0])] for row in latest],
+        )
+
+
+def write_refresh_record(
+    con: duckdb.DuckDBPyConnection,
+    batch_id: str,
+    published_at: datetime,
+    sources_dir_name: str,
+    row_counts: dict[str, int],
+) -> None:
+    """Create the serving copy's `meta.refresh`: the batch, when, from where, rows per mart."""
+    con.execute(
+        f"CREATE TABLE {META_SCHEMA}.refresh (batch_id VARCHAR, published_at TIMESTAMP, "
+        "sources_dir VARCHAR, mart VARCHAR, row_count BIGINT)"
+    )
     con.executemany(
-        f"INSERT INTO {META_SCHEMA}.raw_loads VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[*row, MAX_AGE_HOURS.get(row[0])] for row in latest],
+        f"INSERT INTO {META_SCHEMA}.refresh VALUES (?, ?, ?, ?, ?)",
+        [[batch_id, published_at, sources_dir_name, m, n] for m, n in row_counts.items()],
     )
 
 
@@ -128,14 +157,7 @@ def _build_copy(
         con.execute(f"CREATE SCHEMA {META_SCHEMA}")
         _copy_latest_loads(con)
         con.execute("DETACH working")
-        con.execute(
-            f"CREATE TABLE {META_SCHEMA}.refresh (batch_id VARCHAR, published_at TIMESTAMP, "
-            "sources_dir VARCHAR, mart VARCHAR, row_count BIGINT)"
-        )
-        con.executemany(
-            f"INSERT INTO {META_SCHEMA}.refresh VALUES (?, ?, ?, ?, ?)",
-            [[batch_id, published_at, sources_dir_name, m, n] for m, n in row_counts.items()],
-        )
+        write_refresh_record(con, batch_id, published_at, sources_dir_name, row_counts)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -157,15 +179,31 @@ def publish_serving_copy(
     On any failure the temporary file is removed and `serving_path` is untouched.
     """
     published_at = published_at or utc_now()
+    row_counts = replace_atomically(
+        serving_path,
+        batch_id,
+        lambda tmp: _build_copy(tmp, warehouse_path, batch_id, sources_dir_name, published_at),
+    )
+    return Publication(serving_path, batch_id, published_at, row_counts)
+
+
+def replace_atomically(
+    serving_path: Path, batch_id: str, build: Callable[[Path], dict[str, int]]
+) -> dict[str, int]:
+    """Have `build` write a complete copy to a temporary file, then rename it onto
+    `serving_path`; return what `build` returned (rows per mart).
+
+    On any failure the temporary file is removed and `serving_path` is untouched.
+    """
     serving_path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_tmp_files(serving_path)
     tmp = _tmp_path(serving_path, batch_id)
     try:
-        row_counts = _build_copy(tmp, warehouse_path, batch_id, sources_dir_name, published_at)
+        row_counts = build(tmp)
         _fsync(tmp)
         os.replace(tmp, serving_path)
         _fsync(serving_path.parent)
     except BaseException:
         _remove(tmp)
         raise
-    return Publication(serving_path, batch_id, published_at, row_counts)
+    return row_counts

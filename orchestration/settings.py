@@ -50,6 +50,16 @@ class Settings:
     aha_products: tuple[str, ...] = ()
     # `PRODUCTBOARD_TOKEN`: also read Productboard's API. Kept out of repr.
     productboard_token: str | None = field(default=None, repr=False)
+    # `PRODUCTOPS_TARGET`: the warehouse engine, `duckdb` (embedded, the default) or
+    # `postgres` (the server below). The serving copy is DuckDB either way.
+    target: str = "duckdb"
+    # `PRODUCTOPS_PG_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`: the PostgreSQL
+    # warehouse when `target` is `postgres`. The password is kept out of repr.
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "productops"
+    pg_password: str | None = field(default=None, repr=False)
+    pg_database: str = "productops"
 
     @property
     def warehouse_path(self) -> Path:
@@ -100,6 +110,16 @@ def _timezone(name: str) -> str:
     return name
 
 
+TARGETS = ("duckdb", "postgres")
+
+
+def _target(name: str) -> str:
+    """`name` if it is a warehouse engine productops builds on, else a ValueError."""
+    if name not in TARGETS:
+        raise ValueError(f"PRODUCTOPS_TARGET={name!r} is not one of {', '.join(TARGETS)}")
+    return name
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the environment once."""
@@ -128,4 +148,10 @@ def get_settings() -> Settings:
             p.strip() for p in os.environ.get("AHA_PRODUCTS", "").split(",") if p.strip()
         ),
         productboard_token=os.environ.get("PRODUCTBOARD_TOKEN") or None,
+        target=_target(os.environ.get("PRODUCTOPS_TARGET") or "duckdb"),
+        pg_host=os.environ.get("PRODUCTOPS_PG_HOST") or "127.0.0.1",
+        pg_port=int(os.environ.get("PRODUCTOPS_PG_PORT") or "5432"),
+        pg_user=os.environ.get("PRODUCTOPS_PG_USER") or "productops",
+        pg_password=os.environ.get("PRODUCTOPS_PG_PASSWORD") or None,
+        pg_database=os.environ.get("PRODUCTOPS_PG_DATABASE") or "productops",
     )

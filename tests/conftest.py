@@ -13,6 +13,15 @@ import pytest
 from demo_build import SEEDS_DIR, TEST_PSEUDONYM_KEY, BuiltWarehouse, run_refresh_cli
 from orchestration.settings import get_settings
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`PRODUCTOPS_TARGET=postgres make test` makes the PostgreSQL tests (tests/postgres,
+    on a throwaway local server) fail instead of skip; the rest of the suite stays on
+    DuckDB, the reference those tests compare PostgreSQL's marts with."""
+    if os.environ.pop("PRODUCTOPS_TARGET", None) == "postgres":
+        os.environ["PRODUCTOPS_REQUIRE_POSTGRES"] = "1"
+
+
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
     """Settings are cached per process; tests that move the data dir must not leak it."""

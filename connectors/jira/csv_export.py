@@ -41,6 +41,7 @@ from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
 from connectors.pseudonymise import Pseudonymiser
 from connectors.source_files import open_text, relative_name
+from connectors.text_encodings import decode_error, sniff_encoding
 from connectors.values import parse_number, parse_timestamp, text
 
 REQUIRED = ("Issue key", "Issue id")
@@ -109,7 +110,7 @@ class ExportRow:
 def _export_rows(path: Path, source: str) -> Iterator[tuple[int, ExportRow]]:
     line = 1
     try:
-        with open_text(path) as handle:
+        with open_text(path, legacy=True) as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
             if header is None:
@@ -134,8 +135,8 @@ def _export_rows(path: Path, source: str) -> Iterator[tuple[int, ExportRow]]:
                 yield line, ExportRow(header, cells)
     except csv.Error as error:
         raise SourceFileError(source, line + 1, None, f"expected CSV: {error}") from None
-    except UnicodeDecodeError as error:
-        raise SourceFileError(source, line + 1, None, f"expected UTF-8: {error.reason}") from None
+    except UnicodeDecodeError:
+        raise decode_error(path, source, sniff_encoding(path, legacy=True), True) from None
     except (OSError, EOFError, zlib.error) as error:
         raise SourceFileError(
             source, line + 1, None, f"expected a readable file: {error}"

@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro default__type_double() -%}
-    {{ type_double() }}
+    {{ dbt.type_float() }}
 {%- endmacro %}
 
 {% macro duckdb__type_double() -%}

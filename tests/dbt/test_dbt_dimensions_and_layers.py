@@ -98,7 +98,7 @@ def test_build_runs_the_unit_tests(dbt_warehouse: DbtWarehouse) -> None:
     for name in (
         "fte_month_counts_hire_and_leaving_days_and_part_time",
         "salary_in_force_at_month_end_is_used",
-        "revenue_is_converted_at_the_month_rate_and_unmapped_skus_are_kept",
+        "revenue_converted_at_the_month_rate_unmapped_skus_kept",
         "other_rnd_cost_keeps_only_rnd_accounts",
         "rnd_pct_of_revenue_is_null_without_revenue",
     ):

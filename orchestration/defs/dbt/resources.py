@@ -18,6 +18,7 @@ from typing import Any
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration.dbt_target import dbt_target_env
 from orchestration.settings import DBT_PROJECT_DIR, get_settings
 
 WAREHOUSE_ENV_VAR = "PRODUCTOPS_WAREHOUSE"
@@ -42,8 +43,12 @@ def dbt_executable() -> str:
 
 
 def dbt_env(warehouse_path: Path) -> dict[str, str]:
-    """The environment a dbt subprocess needs on top of ours: where the warehouse is."""
-    return {WAREHOUSE_ENV_VAR: str(warehouse_path)}
+    """The environment a dbt subprocess needs on top of ours: which engine, and where.
+
+    dbt_project/profiles.yml reads these; the engine and server come from the settings
+    (`dbt_target_env`), so dbt never builds on another engine than the landing did.
+    """
+    return {WAREHOUSE_ENV_VAR: str(warehouse_path), **dbt_target_env(get_settings())}
 
 
 def dbt_build_args(*, full_refresh: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from dagster import (
 )
 
 from orchestration.serving import MARTS_SCHEMA, publish_serving_copy
+from orchestration.serving_postgres import publish_serving_copy_from_postgres
 from orchestration.settings import get_settings
 from orchestration.warehouse import RAW_SCHEMA, WAREHOUSE_POOL
 
@@ -46,12 +47,20 @@ def build_publish_asset(deps: Iterable[AssetKey]) -> AssetsDefinition:
     )
     def publish(context: AssetExecutionContext) -> MaterializeResult:
         settings = get_settings()
-        publication = publish_serving_copy(
-            warehouse_path=settings.warehouse_path,
-            serving_path=settings.serving_path,
-            batch_id=context.run.run_id,
-            sources_dir_name=settings.sources_dir.name,
-        )
+        if settings.target == "postgres":
+            publication = publish_serving_copy_from_postgres(
+                settings,
+                serving_path=settings.serving_path,
+                batch_id=context.run.run_id,
+                sources_dir_name=settings.sources_dir.name,
+            )
+        else:
+            publication = publish_serving_copy(
+                warehouse_path=settings.warehouse_path,
+                serving_path=settings.serving_path,
+                batch_id=context.run.run_id,
+                sources_dir_name=settings.sources_dir.name,
+            )
         return MaterializeResult(
             metadata={
                 "marts": len(publication.row_counts),

@@ -24,16 +24,18 @@ from dagster import (
     multi_asset,
 )
 
+from connectors.aha_api import AhaApiConfig
 from connectors.jira.api import JiraApiConfig
+from connectors.productboard import ProductboardConfig
 from connectors.pseudonymise import make_pseudonymiser
 from connectors.registry import RawTable, ReadContext, Source
 from orchestration.defs.sources.drop_folder import DROP_SOURCES, intake
 from orchestration.defs.sources.gate import check_result, check_specs, freshness_result, run_gate
-from orchestration.defs.sources.load_history import LoadRecord, exported_at, record_loads
+from orchestration.defs.sources.load_history import LoadRecord, exported_at
 from orchestration.defs.sources.quality import QualityGateFailed
-from orchestration.defs.sources.upstream_deletes import delete_gone_rows
+from orchestration.landing_target import open_landing
 from orchestration.settings import Settings, get_settings
-from orchestration.warehouse import RAW_SCHEMA, WAREHOUSE_POOL, land, open_warehouse, utc_now
+from orchestration.warehouse import RAW_SCHEMA, WAREHOUSE_POOL, utc_now
 
 
 def raw_asset_key(table_name: str) -> AssetKey:
@@ -76,6 +78,21 @@ def _jira_api_config(settings: Settings) -> JiraApiConfig | None:
     )
 
 
+def _aha_api_config(settings: Settings) -> AhaApiConfig | None:
+    """Aha!'s API settings when `AHA_DOMAIN` is set (else Aha! is read from files)."""
+    if not settings.aha_domain:
+        return None
+    if not settings.aha_api_token:
+        raise ValueError("AHA_DOMAIN is set but AHA_API_TOKEN is not")
+    return AhaApiConfig(settings.aha_domain, settings.aha_api_token, settings.aha_products)
+
+
+def _productboard_config(settings: Settings) -> ProductboardConfig | None:
+    """Productboard's API settings when `PRODUCTBOARD_TOKEN` is set."""
+    token = settings.productboard_token
+    return ProductboardConfig(token) if token else None
+
+
 def build_source_assets(source: Source) -> AssetsDefinition:
     """The `raw_<source>` multi-asset: read the source, land each of its tables."""
     tables_by_name = {table.name: table for table in source.tables}
@@ -104,6 +121,8 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             jira=_jira_api_config(settings),
             state_dir=settings.data_dir / "state",
             report_deleted=lambda name, keys: deleted.append((name, keys)),
+            aha=_aha_api_config(settings),
+            productboard=_productboard_config(settings),
         )
         # Read everything before opening the warehouse, so the write lock is held only
         # for the landing itself.
@@ -121,11 +140,11 @@ def build_source_assets(source: Source) -> AssetsDefinition:
                     yield check_result(key_of[name], outcome)
             raise QualityGateFailed(source.name, gate.failed)
         records = []
-        with open_warehouse(settings.warehouse_path) as con:
+        with open_landing(settings.warehouse_path, settings) as target:
             for table in source.tables:
                 # A missing export lands no rows but still creates the table dbt reads.
                 rows = tables.get(table.name, table.schema.empty_table())
-                count = land(con, table, rows, batch_id=context.run.run_id, loaded_at=loaded_at)
+                count = target.land(table, rows, batch_id=context.run.run_id, loaded_at=loaded_at)
                 context.log.info(f"landed {count} rows in raw.{table.name}")
                 exported = exported_at(
                     rows, settings.sources_dir, settings.catalog_path, loaded_at
@@ -145,9 +164,9 @@ def build_source_assets(source: Source) -> AssetsDefinition:
                     ],
                 )
             for name, keys in deleted:
-                removed = delete_gone_rows(con, tables_by_name[name], keys)
+                removed = target.delete_gone_rows(tables_by_name[name], keys)
                 context.log.info(f"deleted {removed} rows of raw.{name} gone at the source")
-            record_loads(con, records)
+            target.record_loads(records)
 
     return _land_source
 

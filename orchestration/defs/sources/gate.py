@@ -25,8 +25,8 @@ from orchestration.defs.sources.quality import (
     comparable_previous,
     validate_table,
 )
+from orchestration.landing_target import open_landing
 from orchestration.quality_reports import SourceReport, check_reports, write_report
-from orchestration.warehouse import open_warehouse
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,9 @@ def run_gate(
     checked_at: datetime,
 ) -> GateResult:
     """Validate every table of `source` and record the outcome in the data folder."""
-    from orchestration.defs.sources.load_history import previous_counts
-
-    with open_warehouse(warehouse_path) as con:
-        previous = previous_counts(con)
+    # The settings' engine: `warehouse_path` is the DuckDB file, unused on PostgreSQL.
+    with open_landing(warehouse_path) as target:
+        previous = target.previous_counts()
     outcomes = {}
     for table in source.tables:
         rows = tables.get(table.name, table.schema.empty_table())

@@ -64,7 +64,7 @@ weeks as (
         periods.period_end,
         periods.period_days,
         periods.as_of_date,
-        week_numbers.generated_number as week_number,
+        cast(week_numbers.generated_number as {{ dbt.type_bigint() }}) as week_number,
         cast({{ dbt.dateadd('day', '7 * (week_numbers.generated_number - 1)', 'periods.first_week_start') }} as date)
             as week_start
 

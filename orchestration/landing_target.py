@@ -1,0 +1,108 @@
+"""Where the landing step writes: the settings' engine, behind one small interface.
+
+`PRODUCTOPS_TARGET=duckdb` (the default) lands in the working DuckDB file
+(orchestration/warehouse.py); `postgres` lands in the PostgreSQL warehouse
+(orchestration/warehouse_postgres.py). The landing asset and the quality gate use only
+`open_landing()`, so the merge-by-key, deletion and load-history rules are the same on both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+
+from connectors.registry import RawTable
+from orchestration import warehouse as duck
+from orchestration import warehouse_postgres as pg
+from orchestration.defs.sources import load_history, upstream_deletes
+from orchestration.settings import Settings, get_settings
+
+
+class LandingTarget(Protocol):
+    """What landing needs of a warehouse engine."""
+
+    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+        """Merge `rows` into `raw.<table>` by natural key; return how many landed."""
+        ...
+
+    def delete_gone_rows(self, raw_table: RawTable, keys: pa.Table) -> int:
+        """Delete the rows matching `keys`, gone at the source; return how many."""
+        ...
+
+    def record_loads(self, records: Iterable[Any]) -> None:
+        """Append `LoadRecord`s to `meta.raw_loads`."""
+        ...
+
+    def previous_counts(self) -> dict[str, int]:
+        """Each raw table's row count in its latest recorded load."""
+        ...
+
+
+@dataclass
+class DuckDBLanding:
+    """Landing into the working DuckDB file."""
+
+    con: Any
+
+    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+        """See orchestration.warehouse.land."""
+        return duck.land(self.con, raw_table, rows, batch_id=batch_id, loaded_at=loaded_at)
+
+    def delete_gone_rows(self, raw_table: RawTable, keys: pa.Table) -> int:
+        """See orchestration.defs.sources.upstream_deletes.delete_gone_rows."""
+        return upstream_deletes.delete_gone_rows(self.con, raw_table, keys)
+
+    def record_loads(self, records: Iterable[Any]) -> None:
+        """See orchestration.defs.sources.load_history.record_loads."""
+        load_history.record_loads(self.con, records)
+
+    def previous_counts(self) -> dict[str, int]:
+        """See orchestration.defs.sources.load_history.previous_counts."""
+        return load_history.previous_counts(self.con)
+
+
+@dataclass
+class PostgresLanding:
+    """Landing into the PostgreSQL warehouse, by COPY."""
+
+    con: Any
+
+    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+        """See orchestration.warehouse_postgres.land."""
+        return pg.land(self.con, raw_table, rows, batch_id=batch_id, loaded_at=loaded_at)
+
+    def delete_gone_rows(self, raw_table: RawTable, keys: pa.Table) -> int:
+        """See orchestration.warehouse_postgres.delete_gone_rows."""
+        return pg.delete_gone_rows(self.con, raw_table, keys)
+
+    def record_loads(self, records: Iterable[Any]) -> None:
+        """See orchestration.warehouse_postgres.record_loads."""
+        pg.record_loads(self.con, records)
+
+    def previous_counts(self) -> dict[str, int]:
+        """See orchestration.warehouse_postgres.previous_counts."""
+        return pg.previous_counts(self.con)
+
+
+@contextmanager
+def open_landing(
+    warehouse_path: Path | None = None, settings: Settings | None = None
+) -> Iterator[LandingTarget]:
+    """The settings' landing target, open for a `with` block and closed after it.
+
+    DuckDB opens `warehouse_path` (default: the settings' file); PostgreSQL ignores it and
+    connects to the settings' server. Closing releases DuckDB's single-writer lock.
+    """
+    settings = settings or get_settings()
+    if settings.target == "postgres":
+        with pg.open_postgres(settings) as con:
+            yield PostgresLanding(con)
+        return
+    with duck.open_warehouse(warehouse_path or settings.warehouse_path) as con:
+        yield DuckDBLanding(con)
