@@ -571,3 +571,525 @@ def quality_failures() -> pd.DataFrame:
     ]
     columns = ["source", "checked_at", "batch_id", "table", "check", "failures", "sample_rows"]
     return pd.DataFrame(rows, columns=columns)
+
+
+# -- shared by the quarter-based marts -----------------------------------------------------
+
+
+def table_present(name: str) -> bool:
+    """Whether the serving copy holds `schema.table` (marts added later may be missing)."""
+    path, version = _current()
+    return name in _tables(path, version)
+
+
+def _product_clauses(selection: Selection, alias: str = "") -> tuple[list[str], list]:
+    """Portfolio and product filters of `selection` on a table with those columns."""
+    prefix = f"{alias}." if alias else ""
+    clauses: list[str] = []
+    params: list = []
+    if selection.portfolio_id is not None:
+        clauses.append(f"{prefix}portfolio_id = ?")
+        params.append(selection.portfolio_id)
+    if selection.product_ids:
+        marks = ", ".join("?" for _ in selection.product_ids)
+        clauses.append(f"{prefix}product_id in ({marks})")
+        params.extend(selection.product_ids)
+    return clauses, params
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+# -- investment allocation --------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _investment_mix(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection)
+    clauses.insert(0, "quarter_start between ? and ?")
+    params = [_quarter_start(selection.start), _quarter_start(selection.end), *params]
+    return _query(
+        path,
+        f"""
+        with picked as (
+            select category, fte_months, target_share, customer_commitment_cap
+            from marts.fct_investment_allocation
+            where {" and ".join(clauses)}
+        ), summed as (
+            select category, sum(fte_months) as fte_months, max(target_share) as target_share,
+                   max(customer_commitment_cap) as customer_commitment_cap
+            from picked
+            group by category
+        )
+        select category, fte_months,
+               fte_months / nullif(sum(fte_months) over (), 0) as share,
+               target_share,
+               fte_months / nullif(sum(fte_months) over (), 0) - target_share as drift,
+               customer_commitment_cap
+        from summed
+        order by category
+        """,
+        params,
+    )
+
+
+def investment_mix(selection: Selection) -> pd.DataFrame:
+    """FTE-month share per investment category over the quarters `selection` touches.
+
+    Columns: category (unallocated included), fte_months, share (of all FTE-months of
+    the selection), target_share (catalog; null for unallocated), drift, and
+    customer_commitment_cap (the cap in force).
+    """
+    return _investment_mix(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _commitment_by_portfolio(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "a")
+    clauses.insert(0, "a.quarter_start between ? and ?")
+    params = [_quarter_start(selection.start), _quarter_start(selection.end), *params]
+    return _query(
+        path,
+        f"""
+        select a.portfolio_id,
+               coalesce(max(p.portfolio_name), a.portfolio_id) as portfolio_name,
+               sum(a.fte_months) filter (where a.category = 'customer_commitment')
+                   / nullif(sum(a.fte_months), 0) as customer_commitment_share,
+               max(a.customer_commitment_cap) as customer_commitment_cap
+        from marts.fct_investment_allocation a
+        left join (select distinct portfolio_id, portfolio_name from marts.dim_products) p
+            using (portfolio_id)
+        where {" and ".join(clauses)}
+        group by a.portfolio_id
+        having sum(a.fte_months) > 0
+        order by customer_commitment_share desc, portfolio_name
+        """,
+        params,
+    ).assign(
+        over_cap=lambda f: (f["customer_commitment_share"] > f["customer_commitment_cap"]).fillna(
+            False
+        )
+    )
+
+
+def commitment_by_portfolio(selection: Selection) -> pd.DataFrame:
+    """Customer-commitment share of FTE-months per portfolio against the cap.
+
+    Columns: portfolio_id, portfolio_name, customer_commitment_share,
+    customer_commitment_cap, over_cap; highest share first.
+    """
+    return _commitment_by_portfolio(*_current(), selection)
+
+
+# -- goals ------------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _okr_periods(path: str, version: Version) -> list[str]:
+    frame = _query(path, "select distinct period from marts.fct_objective_scores order by period")
+    return list(frame["period"])
+
+
+def okr_periods() -> list[str]:
+    """The OKR periods (`2026-Q4`, ...) that have objectives, oldest first."""
+    return _okr_periods(*_current())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _objective_scores(path: str, version: Version, periods: tuple[str, ...]) -> pd.DataFrame:
+    marks = ", ".join("?" for _ in periods) or "null"
+    return _query(
+        path,
+        f"""
+        select o.objective_id, o.title, o.period, o.kind, o.owner, o.org_unit,
+               o.org_unit_kind, o.portfolio_id,
+               coalesce(pf.portfolio_name, o.portfolio_id) as portfolio_name,
+               coalesce(pr.product_name, pf.portfolio_name, o.org_unit) as org_unit_name,
+               o.director, o.parent_objective_id, o.kr_count, o.scored_kr_count,
+               o.at_risk_count, o.confidence_flag_count, o.score, o.score_bar, o.status,
+               o.period_ended, o.scored_through
+        from marts.fct_objective_scores o
+        left join (select distinct portfolio_id, portfolio_name from marts.dim_products) pf
+            on pf.portfolio_id = o.portfolio_id
+        left join marts.dim_products pr on pr.product_id = o.org_unit
+        where o.period in ({marks})
+        order by o.period, o.portfolio_id, o.org_unit_kind = 'product', o.objective_id
+        """,
+        list(periods),
+    )
+
+
+def objective_scores(periods: tuple[str, ...]) -> pd.DataFrame:
+    """Objectives of the given OKR periods with their score, status and place in the tree.
+
+    Columns: objective_id, title, period, kind, owner (role handle), org_unit,
+    org_unit_kind, portfolio_id, portfolio_name, org_unit_name, director,
+    parent_objective_id, kr_count, scored_kr_count, at_risk_count,
+    confidence_flag_count, score, score_bar, status, period_ended, scored_through.
+    """
+    return _objective_scores(*_current(), tuple(periods))
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _key_results(path: str, version: Version, period: str) -> pd.DataFrame:
+    return _query(
+        path,
+        """
+        select k.key_result_id, k.objective_id, k.title, k.kr_type, k.unit, k.weight,
+               k.metric_binding, k.baseline, k.target, k.value, k.value_source,
+               k.last_checkin_date, k.progress, k.score, k.expected_progress,
+               k.confidence, k.status, k.confidence_flag, k.rejected_reason
+        from marts.fct_key_result_progress k
+        join marts.fct_objective_scores o using (objective_id)
+        where o.period = ? and k.is_latest_week
+        order by k.objective_id, k.key_result_id
+        """,
+        [period],
+    )
+
+
+def key_results(period: str) -> pd.DataFrame:
+    """Every key result of an OKR period as it stands now (or at the period's end).
+
+    Columns: key_result_id, objective_id, title, kr_type, unit, weight, metric_binding,
+    baseline, target, value, value_source, last_checkin_date, progress (raw), score
+    (capped), expected_progress, confidence, status, confidence_flag, rejected_reason.
+    """
+    return _key_results(*_current(), period)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _confidence_by_week(path: str, version: Version, period: str) -> pd.DataFrame:
+    return _query(
+        path,
+        """
+        select k.objective_id, k.week_start, avg(k.confidence) as confidence,
+               avg(k.score) as score, max(k.expected_progress) as expected_progress
+        from marts.fct_key_result_progress k
+        join marts.fct_objective_scores o using (objective_id)
+        where o.period = ? and k.reference_day <= coalesce(o.scored_through, k.reference_day)
+        group by k.objective_id, k.week_start
+        order by k.objective_id, k.week_start
+        """,
+        [period],
+    )
+
+
+def confidence_by_week(period: str) -> pd.DataFrame:
+    """Per objective and week of an OKR period: mean confidence and score of its key results.
+
+    Columns: objective_id, week_start, confidence (null before any check-in), score,
+    expected_progress. Weeks after the scoring date are left out.
+    """
+    return _confidence_by_week(*_current(), period)
+
+
+# -- decisions --------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _decision_latency(
+    path: str, version: Version, selection: Selection, first: date, last: date
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection)
+    where = " and ".join(["decided_at is not null", *clauses])
+    return _query(
+        path,
+        f"""
+        with decided as (
+            select decision_quarter,
+                   decision_quarter_start as quarter_start,
+                   days_to_decision, outcome, reversed
+            from marts.fct_decisions
+            where {where}
+        )
+        select decision_quarter as quarter, quarter_start,
+               count(*) as decided,
+               count(*) filter (where outcome = 'accepted') as accepted,
+               count(*) filter (where outcome = 'declined') as declined,
+               count(*) filter (where reversed) as reversed,
+               median(days_to_decision) as median_days,
+               quantile_cont(days_to_decision, 0.9) as p90_days
+        from decided
+        where quarter_start between ? and ?
+        group by decision_quarter, quarter_start
+        order by quarter_start
+        """,
+        [*params, first, last],
+    )
+
+
+def decision_latency(selection: Selection, first: date, last: date) -> pd.DataFrame:
+    """Decisions per quarter (by decision date) for quarters starting `first`..`last`.
+
+    Latency is recomputed from the decisions of the selected products, so a median of
+    several areas is the median of their decisions, not a median of medians. Columns:
+    quarter (`2026-Q3`), quarter_start, decided, accepted, declined, reversed,
+    median_days, p90_days.
+    """
+    return _decision_latency(*_current(), selection, first, last)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _decision_days(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection)
+    where = " and ".join(["decided_at is not null", "decided_at >= ?", "decided_at < ?", *clauses])
+    end = (pd.Timestamp(selection.end) + pd.offsets.MonthBegin(1)).date()
+    return _query(
+        path,
+        f"""
+        select idea_id, product_id, product_area, outcome, days_to_decision, reversed
+        from marts.fct_decisions
+        where {where}
+        order by days_to_decision
+        """,
+        [selection.start, end, *params],
+    )
+
+
+def decision_days(selection: Selection) -> pd.DataFrame:
+    """Every decision made in the selection's months: idea_id, product_id, product_area,
+    outcome, days_to_decision, reversed."""
+    return _decision_days(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _throughput(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection)
+    clauses.insert(0, "quarter_start between ? and ?")
+    return _query(
+        path,
+        f"""
+        select quarter, quarter_start, bool_and(is_complete) as is_complete,
+               sum(created) as created, sum(decided) as decided,
+               sum(undecided) as undecided
+        from marts.fct_decision_latency
+        where {" and ".join(clauses)}
+        group by quarter, quarter_start
+        order by quarter_start
+        """,
+        [_quarter_start(selection.start), _quarter_start(selection.end), *params],
+    )
+
+
+def decision_throughput(selection: Selection) -> pd.DataFrame:
+    """Ideas created and decided per quarter, and the undecided backlog at each close.
+
+    Columns: quarter, quarter_start, is_complete, created, decided, undecided.
+    """
+    return _throughput(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _area_latency(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "l")
+    clauses.insert(0, "l.quarter_start between ? and ?")
+    return _query(
+        path,
+        f"""
+        select l.product_area, coalesce(p.product_name, l.product_id) as product_name,
+               l.quarter, l.quarter_start, l.is_complete, l.decided, l.median_days, l.p90_days,
+               l.undecided
+        from marts.fct_decision_latency l
+        left join marts.dim_products p on p.product_id = l.product_id
+        where {" and ".join(clauses)}
+        order by l.quarter_start, l.product_area
+        """,
+        [_quarter_start(selection.start), _quarter_start(selection.end), *params],
+    )
+
+
+def area_latency(selection: Selection) -> pd.DataFrame:
+    """Median and p90 days to decision per product area and quarter (`fct_decision_latency`).
+
+    Columns: product_area, product_name, quarter, quarter_start, is_complete, decided,
+    median_days, p90_days (null without decisions), undecided (backlog at the close).
+    """
+    return _area_latency(*_current(), selection)
+
+
+UNDECIDED_BUCKETS = ("0-7", "8-30", "31-90", "over_90")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _undecided(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection)
+    where = " and ".join(["decided_at is null", *clauses])
+    return _query(
+        path,
+        f"""
+        select product_area, undecided_age_bucket as age_bucket, count(*) as ideas,
+               max(undecided_age_days) as oldest_days
+        from marts.fct_decisions
+        where {where}
+        group by product_area, undecided_age_bucket
+        order by product_area, undecided_age_bucket
+        """,
+        params,
+    )
+
+
+def undecided_ageing(selection: Selection) -> pd.DataFrame:
+    """Undecided ideas on the as-of date by product area and age bucket.
+
+    Columns: product_area, age_bucket (0-7, 8-30, 31-90, over_90), ideas, oldest_days.
+    """
+    return _undecided(*_current(), selection)
+
+
+# -- roadmap ----------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _items_by_status(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "i")
+    where = " and ".join(clauses) or "true"
+    return _query(
+        path,
+        f"""
+        select i.product_id, coalesce(p.product_name, i.product_id) as product_name,
+               i.status_meaning, count(*) as items
+        from marts.fct_portfolio_items i
+        left join marts.dim_products p using (product_id)
+        where {where}
+        group by all
+        order by product_name, i.status_meaning
+        """,
+        params,
+    )
+
+
+def items_by_status(selection: Selection) -> pd.DataFrame:
+    """Roadmap items per product and status meaning (new, in_progress, delivered, ...).
+
+    Columns: product_id, product_name, status_meaning, items. Not limited to the period:
+    it is the roadmap as it stands now.
+    """
+    return _items_by_status(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _delivery(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "i")
+    clauses[:0] = ["i.delivered_on >= ?", "i.delivered_on < ?"]
+    end = (pd.Timestamp(selection.end) + pd.offsets.MonthBegin(1)).date()
+    return _query(
+        path,
+        f"""
+        select i.product_id, coalesce(p.product_name, i.product_id) as product_name,
+               count(*) as delivered,
+               count(*) filter (where i.on_time) as on_time,
+               count(*) filter (where i.on_time) / count(*) as on_time_share,
+               avg(i.slip_days) filter (where not i.on_time) as mean_slip_days_when_late
+        from marts.fct_portfolio_items i
+        left join marts.dim_products p using (product_id)
+        where {" and ".join(clauses)}
+        group by all
+        order by on_time_share, product_name
+        """,
+        [selection.start, end, *params],
+    )
+
+
+def delivery(selection: Selection) -> pd.DataFrame:
+    """Roadmap items delivered in the selection's months, per product, and how many on time.
+
+    Columns: product_id, product_name, delivered, on_time, on_time_share,
+    mean_slip_days_when_late (null when none was late).
+    """
+    return _delivery(*_current(), selection)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _say_do(path: str, version: Version, selection: Selection, by_product: bool) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "r")
+    clauses[:0] = ["r.quarter_start between ? and ?"]
+    product = (
+        "r.product_id, coalesce(p.product_name, r.product_id) as product_name, "
+        if by_product
+        else ""
+    )
+    return _query(
+        path,
+        f"""
+        select {product}r.quarter, r.quarter_start, bool_and(r.is_complete) as is_complete,
+               sum(r.committed_at_quarter_start) as committed,
+               sum(r.delivered_in_quarter) as delivered,
+               sum(r.delivered_unplanned) as delivered_unplanned,
+               sum(r.delivered_in_quarter) / nullif(sum(r.committed_at_quarter_start), 0)
+                   as say_do_ratio
+        from marts.fct_roadmap_predictability r
+        left join marts.dim_products p on p.product_id = r.product_id
+        where {" and ".join(clauses)}
+        group by all
+        order by r.quarter_start{", product_name" if by_product else ""}
+        """,
+        [_quarter_start(selection.start), _quarter_start(selection.end), *params],
+    )
+
+
+def say_do(selection: Selection, by_product: bool = False) -> pd.DataFrame:
+    """Say/do per quarter the selection touches (per product too when `by_product`).
+
+    Columns: [product_id, product_name,] quarter, quarter_start, is_complete, committed,
+    delivered, delivered_unplanned, say_do_ratio (delivered / committed; null without
+    commitments).
+    """
+    return _say_do(*_current(), selection, by_product)
+
+
+# -- adoption ---------------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _adoption(path: str, version: Version, selection: Selection) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, "a")
+    clauses[:0] = ["a.month between ? and ?"]
+    return _query(
+        path,
+        f"""
+        select a.feature_id, a.product_id,
+               coalesce(p.product_name, a.product_id) as product_name,
+               a.month, a.released_on, a.is_released, a.eligible_accounts,
+               a.enabled_accounts, a.enabled_share, a.active_users, a.feature_users,
+               a.adoption_rate, a.stickiness, a.first_milestone_month,
+               a.days_release_to_milestone
+        from marts.fct_feature_adoption a
+        left join marts.dim_products p on p.product_id = a.product_id
+        where {" and ".join(clauses)}
+        order by a.month, product_name, a.feature_id
+        """,
+        [selection.start, selection.end, *params],
+    )
+
+
+def feature_adoption(selection: Selection) -> pd.DataFrame:
+    """Every feature in every month of the selection: accounts that enabled it, then users.
+
+    Columns: feature_id, product_id, product_name, month, released_on, is_released,
+    eligible_accounts, enabled_accounts, enabled_share, active_users, feature_users,
+    adoption_rate, stickiness, first_milestone_month, days_release_to_milestone.
+    """
+    return _adoption(*_current(), selection)
+
+
+# -- unmapped values --------------------------------------------------------------------
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
+def _unmapped_values(path: str, version: Version) -> pd.DataFrame:
+    return _query(
+        path,
+        """
+        select source, kind, value, occurrences, amount, fte_months, currency
+        from marts.fct_unmapped_values
+        order by coalesce(amount, 0) desc, occurrences desc, source, kind, value
+        """,
+    )
+
+
+def unmapped_values() -> pd.DataFrame:
+    """Every source value the catalog does not map (`marts.fct_unmapped_values`), the
+    costliest first: source, kind, value, occurrences, amount, fte_months, currency."""
+    return _unmapped_values(*_current())

@@ -50,3 +50,40 @@ TABLE_MONEY_FORMATS = {"USD": "dollar", "EUR": "euro", "JPY": "yen"}
 def table_money_format(currency: str) -> str:
     """The `st.column_config.NumberColumn` format for exact amounts in `currency`."""
     return TABLE_MONEY_FORMATS.get(currency, "localized")
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    """A count or measure with thousands separators: 12345 → `12,345`; missing → `—`."""
+    if _is_missing(value):
+        return MISSING
+    return f"{value:,.{decimals}f}"
+
+
+def days(value: float | None) -> str:
+    """A duration in whole days: 72.0 → `72 days`, 1 → `1 day`; missing → `—`."""
+    if _is_missing(value):
+        return MISSING
+    rounded = round(value)
+    return f"{rounded:,} day" + ("" if rounded == 1 else "s")
+
+
+def signed_money(value: float | None, currency: str = "USD") -> str:
+    """A change in money with its sign: `+$1.2M`, `-$180K`; missing → `—`."""
+    if _is_missing(value):
+        return MISSING
+    return ("+" if value >= 0 else "") + money(value, currency)
+
+
+def points(value: float | None) -> str:
+    """A change between two ratios in percentage points: 0.032 → `+3.2 pp`."""
+    if _is_missing(value):
+        return MISSING
+    return f"{value * 100:+.1f} pp"
+
+
+def signed_number(value: float | None, unit: str = "") -> str:
+    """A change in a count or measure with its sign: `+3`, `-12 days`; missing → `—`."""
+    if _is_missing(value):
+        return MISSING
+    text = f"{value:+,.0f}"
+    return f"{text} {unit}".rstrip()

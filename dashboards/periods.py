@@ -69,3 +69,60 @@ def period_options(earliest: date, latest: date, quarters: int = 8) -> list[Peri
 
     options.append(Period("All months", earliest, latest))
     return options
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter; `key` is how the marts spell it (`2026-Q3`)."""
+
+    year: int
+    number: int
+
+    @property
+    def key(self) -> str:
+        """The marts' spelling, `2026-Q3`."""
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        """How people read it, `2026 Q3`."""
+        return f"{self.year} Q{self.number}"
+
+    @property
+    def start(self) -> date:
+        """The first day of the quarter's first month."""
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_month(self) -> date:
+        """The first day of the quarter's last month."""
+        return add_months(self.start, 2)
+
+    @property
+    def previous(self) -> Quarter:
+        """The quarter before."""
+        return Quarter.of(add_months(self.start, -3))
+
+    def back(self, count: int) -> Quarter:
+        """The quarter `count` quarters earlier."""
+        return Quarter.of(add_months(self.start, -3 * count))
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        """The quarter `day` falls in."""
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """`2026Q3`, `2026-Q3`, `2026 Q3` or `2026-q3` → Quarter(2026, 3); ValueError otherwise."""
+        cleaned = text.strip().upper().replace("-", "").replace(" ", "")
+        year, sep, number = cleaned.partition("Q")
+        if not (sep and year.isdigit() and len(year) == 4 and number in {"1", "2", "3", "4"}):
+            raise ValueError(f"{text!r} is not a quarter: write it like 2026Q3")
+        return cls(int(year), int(number))
+
+
+def last_complete_quarter(latest_month: date) -> Quarter:
+    """The newest quarter whose last month is on or before `latest_month`."""
+    quarter = Quarter.of(latest_month)
+    return quarter if quarter.last_month <= latest_month.replace(day=1) else quarter.previous

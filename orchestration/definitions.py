@@ -9,6 +9,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from orchestration.defs.automation.schedules import build_schedules
+from orchestration.defs.board_pack import assets as board_pack_defs
 from orchestration.defs.dbt import assets as dbt_defs
 from orchestration.defs.publish import assets as publish_defs
 from orchestration.defs.sources import assets as source_defs
@@ -25,6 +26,7 @@ def build_definitions() -> Definitions:
         landing,
         modelling,
         publishing,
+        board_pack_defs.build_defs(),
         Definitions(
             schedules=build_schedules(get_settings().timezone),
             sensors=[build_drop_sensor()],

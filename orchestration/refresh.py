@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from dagster import (
     AssetCheckSeverity,
     AssetKey,
+    AssetSelection,
     DagsterEventType,
     DagsterInstance,
     Definitions,
@@ -239,6 +240,14 @@ def run_refresh(
         from orchestration.selection import resolve_selection
 
         asset_selection = resolve_selection(select, definitions.resolve_asset_graph())
+    # A refresh never renders the board pack: only the quarter-end schedule selects it.
+    from orchestration.defs.automation.schedules import BOARD_PACK_GROUP
+
+    graph = definitions.resolve_asset_graph()
+    held_back = AssetSelection.groups(BOARD_PACK_GROUP).resolve(graph)
+    if held_back:
+        chosen = graph.get_all_asset_keys() if asset_selection is None else asset_selection
+        asset_selection = set(chosen) - held_back
     if asset_selection is not None:
         job = job.get_subset(asset_selection=set(asset_selection))
     prepare_dagster_home(settings.dagster_home)

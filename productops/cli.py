@@ -75,6 +75,45 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=os.environ.copy())
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from productops.bench import BenchFailed, run_bench, write_results
+    from productops.bench.scratch import RESULTS_DIR
+
+    _say(f"benchmarking scale {args.scale} (generated data in bench/scratch/{args.scale})")
+    try:
+        result = run_bench(args.scale, seed=args.seed, progress=_say)
+    except BenchFailed as failure:
+        _say(f"benchmark failed: {failure}")
+        return 1
+    json_path, md_path = write_results(result, RESULTS_DIR)
+    _say(md_path.read_text().split("\n\n")[1])
+    _say(f"wrote {json_path} and {md_path}")
+    return 0
+
+
+def _cmd_board_pack(args: argparse.Namespace) -> int:
+    from dashboards import board_pack
+    from dashboards.periods import Quarter
+    from orchestration.settings import get_settings
+
+    board_pack.quiet_streamlit()
+    settings = get_settings()
+    if not settings.serving_path.exists():
+        _say(f"no published warehouse at {settings.serving_path}: run `productops refresh` first")
+        return 1
+    started = time.monotonic()
+    try:
+        quarter = (
+            Quarter.parse(args.quarter) if args.quarter else board_pack.latest_complete_quarter()
+        )
+        out = board_pack.write_pptx(quarter, Path(args.out))
+    except ValueError as error:  # a malformed quarter, or one the data does not cover
+        _say(f"no board pack written: {error}")
+        return 2
+    _say(f"wrote the {quarter.label} board pack to {out} in {time.monotonic() - started:.1f}s")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface, built apart from running it so it can be tested."""
     parser = argparse.ArgumentParser(prog="productops", description=__doc__)
@@ -100,9 +139,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     refresh.set_defaults(run=_cmd_refresh)
 
+    bench = commands.add_parser(
+        "bench",
+        help="generate a company of a scale if needed, then time its full and incremental "
+        "refresh, memory and dashboard queries into bench/results/<scale>.json",
+    )
+    bench.add_argument("--scale", choices=SCALES, default="s")
+    bench.add_argument("--seed", type=int, default=42)
+    bench.set_defaults(run=_cmd_bench)
+
     serve = commands.add_parser("serve", help="serve the dashboards on the published warehouse")
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(run=_cmd_serve)
+
+    pack = commands.add_parser(
+        "board-pack", help="write the CPO's board pack (PPTX) for a quarter from the serving copy"
+    )
+    pack.add_argument(
+        "--quarter", help="e.g. 2026Q3; default: the latest complete quarter in the data"
+    )
+    pack.add_argument("--out", required=True, help="the .pptx file to write")
+    pack.set_defaults(run=_cmd_board_pack)
     return parser
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, data, formatting, metric_definitions, periods
-
-ALL_PORTFOLIOS = "All portfolios"
+from dashboards import charts, data, filters, formatting, metric_definitions, widgets
 
 st.title("Cost vs revenue")
 
@@ -23,42 +21,16 @@ if bounds is None:
     )
     st.stop()
 
-catalog = data.products()
+picked = filters.current()
 basis = data.basis()
-refresh = data.refresh_info()
-options = {period.label: period for period in periods.period_options(*bounds)}
-
-notes = [f"Data as of {refresh.as_of if refresh else 'an unrecorded refresh'}"]
-notes += [metric_definitions.people_cost_basis_note(value) for value in basis.people_cost_basis]
+notes = [metric_definitions.people_cost_basis_note(value) for value in basis.people_cost_basis]
 notes += [metric_definitions.revenue_basis_note(value) for value in basis.revenue_basis]
 notes.append(f"amounts in {basis.currency}")
-st.caption(" · ".join(notes))
+widgets.as_of_caption(*notes)
 
-period_col, portfolio_col, product_col = st.columns([1, 1, 2])
-period = options[
-    period_col.selectbox(
-        "Period", list(options), index=list(options).index(periods.DEFAULT_LABEL), key="period"
-    )
-]
-portfolios = catalog.drop_duplicates("portfolio_id")
-portfolio_names = dict(zip(portfolios["portfolio_name"], portfolios["portfolio_id"], strict=True))
-portfolio_name = portfolio_col.selectbox(
-    "Portfolio", [ALL_PORTFOLIOS, *portfolio_names], key="portfolio"
-)
-portfolio_id = portfolio_names.get(portfolio_name)
-in_portfolio = catalog if portfolio_id is None else catalog[catalog["portfolio_id"] == portfolio_id]
-product_names = dict(zip(in_portfolio["product_name"], in_portfolio["product_id"], strict=True))
-chosen_products = product_col.multiselect(
-    "Products", list(product_names), placeholder="All products", key="products"
-)
-
-selection = data.Selection(
-    start=period.start,
-    end=period.end,
-    portfolio_id=portfolio_id,
-    product_ids=tuple(product_names[name] for name in chosen_products),
-)
-st.caption(f"{period.span} ({period.months} months)")
+period = picked.period
+selection = picked.selection
+st.caption(f"{period.span} ({period.months} months) · {picked.scope}")
 
 
 def money(value: float) -> str:
@@ -88,18 +60,26 @@ if not losing.empty:
         icon=":material/trending_down:",
     )
 
-st.altair_chart(charts.revenue_vs_rnd_cost_by_product(summary, basis.currency), width="stretch")
+widgets.chart(
+    charts.revenue_vs_rnd_cost_by_product(summary, basis.currency),
+    "revenue_vs_rnd_cost_by_product",
+    ("revenue", "rnd_cost", "contribution"),
+)
 with st.expander("How revenue, R&D cost and contribution are defined"):
     st.markdown(metric_definitions.REVENUE_VS_RND_COST)
 
 monthly = data.monthly_totals(selection)
 trend_col, pct_trend_col = st.columns(2)
 with trend_col:
-    st.altair_chart(charts.monthly_trend(monthly, basis.currency), width="stretch")
+    widgets.chart(
+        charts.monthly_trend(monthly, basis.currency), "monthly_trend", ("revenue", "rnd_cost")
+    )
     with st.expander("About the monthly trend"):
         st.markdown(metric_definitions.MONTHLY_TREND)
 with pct_trend_col:
-    st.altair_chart(charts.rnd_pct_of_revenue_trend(monthly), width="stretch")
+    widgets.chart(
+        charts.rnd_pct_of_revenue_trend(monthly), "rnd_pct_of_revenue", ("rnd_pct_of_revenue",)
+    )
     with st.expander("How R&D % of revenue is defined"):
         st.markdown(metric_definitions.RND_PCT_OF_REVENUE)
 

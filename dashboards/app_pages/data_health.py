@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import data, formatting, metric_definitions, periods
+from dashboards import data, filters, formatting, metric_definitions
 
 st.title("Data health")
 
@@ -106,16 +106,8 @@ if bounds is None:
     st.stop()
 
 basis = data.basis()
-options = {period.label: period for period in periods.period_options(*bounds)}
-period_col, _ = st.columns([1, 3])
-period = options[
-    period_col.selectbox(
-        "Period",
-        list(options),
-        index=list(options).index(periods.DEFAULT_LABEL),
-        key="health_period",
-    )
-]
+picked = filters.current()
+period = picked.period
 st.caption(
     f"{period.span}: amounts that landed on the product **Unmapped** because the catalog "
     "does not map their SKU, cost centre or HR team."
@@ -173,3 +165,31 @@ else:
             "rnd_cost": st.column_config.NumberColumn("R&D cost", format=money_format),
         },
     )
+
+st.subheader("Values the catalog does not map")
+if not data.table_present("marts.fct_unmapped_values"):
+    st.caption("This serving copy has no `marts.fct_unmapped_values`; the next refresh adds it.")
+else:
+    unmapped = data.unmapped_values()
+    if unmapped.empty:
+        st.success("The catalog maps every value the sources sent.")
+    else:
+        st.caption(
+            "Every value a source sent that `catalog.yml` does not map, the costliest first "
+            "(amounts over the whole history). Map each where the last column says and refresh."
+        )
+        st.dataframe(
+            unmapped.assign(what_to_do=unmapped["kind"].map(metric_definitions.unmapped_fix)),
+            hide_index=True,
+            key="unmapped_values",
+            column_config={
+                "source": st.column_config.TextColumn("Source"),
+                "kind": st.column_config.TextColumn("Kind"),
+                "value": st.column_config.TextColumn("Value"),
+                "occurrences": st.column_config.NumberColumn("Rows", format="localized"),
+                "amount": st.column_config.NumberColumn("Amount", format=money_format),
+                "fte_months": st.column_config.NumberColumn("FTE-months", format="%.1f"),
+                "currency": None,
+                "what_to_do": st.column_config.TextColumn("What to do", width="large"),
+            },
+        )

@@ -168,7 +168,7 @@ def test_cost_vs_revenue_page_shows_the_kpis_and_flags_the_loss(
     dashboard_url: str, browser: webdriver.Chrome, serving_db: ServingDb
 ) -> None:
     expected = serving_db.last_12_months
-    browser.get(dashboard_url)
+    browser.get(f"{dashboard_url}/cost_vs_revenue")
     wait = WebDriverWait(browser, RENDER_SECONDS)
     wait.until(lambda d: _metric_values(d).get("Revenue") == money(expected.revenue))
     wait.until(lambda d: _charts_drawn(d, 3))

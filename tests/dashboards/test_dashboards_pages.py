@@ -14,9 +14,10 @@ from dashboards.formatting import money, percent
 
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "streamlit_app.py"
 TIMEOUT_SECONDS = 60
+COST_PAGE = "app_pages/cost_vs_revenue.py"
 
 
-def _run(page: str | None = None) -> AppTest:
+def _run(page: str | None = COST_PAGE) -> AppTest:
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_SECONDS).run()
     if page is not None:
         app.switch_page(page).run()
@@ -137,7 +138,7 @@ def test_data_health_shows_row_counts_and_the_unmapped_share(dashboard_env: Serv
     assert kpis["R&D cost on unmapped"] == percent(dashboard_env.unmapped_rnd_cost_share_12m)
 
 
-@pytest.mark.parametrize("page", [None, "app_pages/data_health.py"])
+@pytest.mark.parametrize("page", [None, COST_PAGE, "app_pages/data_health.py"])
 def test_before_the_first_publish_each_page_says_what_to_run(
     empty_data_dir: Path, page: str | None
 ) -> None:

@@ -48,6 +48,8 @@ def app_on_demo(demo_warehouse, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     get_settings.cache_clear()
     st.cache_data.clear()
     app = AppTest.from_file(str(APP), default_timeout=90).run()
+    # The CPO overview opens first; this page is one click away.
+    app.switch_page("app_pages/cost_vs_revenue.py").run()
     assert not app.exception, [e.value for e in app.exception]
     return app
 

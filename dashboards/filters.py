@@ -1,0 +1,105 @@
+"""The filters every page shares: period, portfolio and products, in the sidebar.
+
+They are drawn by the entry point (`streamlit_app.py`) before the page runs, so they
+keep their values when the user moves between pages; pages read them with `current()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from dashboards import data, periods
+
+ALL_PORTFOLIOS = "All portfolios"
+STATE_KEY = "_global_filters"
+
+
+@dataclass(frozen=True)
+class GlobalFilters:
+    """What the user picked, and the `data.Selection` it amounts to."""
+
+    period: periods.Period
+    portfolio_id: str | None
+    portfolio_name: str
+    product_ids: tuple[str, ...]
+    product_names: tuple[str, ...]
+
+    @property
+    def selection(self) -> data.Selection:
+        """The months, portfolio and products as one query filter."""
+        return data.Selection(
+            self.period.start, self.period.end, self.portfolio_id, self.product_ids
+        )
+
+    @property
+    def quarter(self) -> periods.Quarter:
+        """The newest complete quarter ending in the period (what a board sees)."""
+        return periods.last_complete_quarter(self.period.end)
+
+    @property
+    def scope(self) -> str:
+        """Which products the figures cover, e.g. `All portfolios` or `Payments: Ledger`."""
+        if self.product_names:
+            return ", ".join(self.product_names)
+        return self.portfolio_name
+
+    def for_quarter(self, quarter: periods.Quarter) -> data.Selection:
+        """The same portfolio and products over one quarter's months."""
+        return data.Selection(
+            quarter.start, quarter.last_month, self.portfolio_id, self.product_ids
+        )
+
+
+def render_sidebar() -> GlobalFilters | None:
+    """Draw the shared filters in the sidebar; None when there is no data to filter yet."""
+    if data.serving_unavailable() is not None:
+        return None
+    bounds = data.month_bounds()
+    if bounds is None:
+        return None
+    catalog = data.products()
+    options = {period.label: period for period in periods.period_options(*bounds)}
+    with st.sidebar:
+        st.markdown("**Filters** (shared by every page)")
+        period = options[
+            st.selectbox(
+                "Period",
+                list(options),
+                index=list(options).index(periods.DEFAULT_LABEL),
+                key="period",
+            )
+        ]
+        portfolios = catalog.drop_duplicates("portfolio_id")
+        portfolio_names = dict(
+            zip(portfolios["portfolio_name"], portfolios["portfolio_id"], strict=True)
+        )
+        portfolio_name = st.selectbox(
+            "Portfolio", [ALL_PORTFOLIOS, *portfolio_names], key="portfolio"
+        )
+        portfolio_id = portfolio_names.get(portfolio_name)
+        in_portfolio = (
+            catalog if portfolio_id is None else catalog[catalog["portfolio_id"] == portfolio_id]
+        )
+        product_names = dict(
+            zip(in_portfolio["product_name"], in_portfolio["product_id"], strict=True)
+        )
+        chosen = st.multiselect(
+            "Products", list(product_names), placeholder="All products", key="products"
+        )
+        st.caption(f"{period.span} ({period.months} months)")
+    picked = GlobalFilters(
+        period=period,
+        portfolio_id=portfolio_id,
+        portfolio_name=portfolio_name,
+        product_ids=tuple(product_names[name] for name in chosen if name in product_names),
+        product_names=tuple(name for name in chosen if name in product_names),
+    )
+    st.session_state[STATE_KEY] = picked
+    return picked
+
+
+def current() -> GlobalFilters | None:
+    """The filters the entry point drew for this run, or None without data."""
+    return st.session_state.get(STATE_KEY)

@@ -1,0 +1,104 @@
+"""Page furniture shared by every page: a chart with its help icon and its downloads,
+the "data as of" line and the note shown when a mart is not published yet."""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import streamlit as st
+
+from dashboards import data, filters, metric_definitions, render
+
+DEFINITIONS_PAGE = "app_pages/definitions.py"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def chart(chart_spec: alt.TopLevelMixin, name: str, metrics: tuple[str, ...]) -> None:
+    """Draw `chart_spec` with a help icon defining `metrics` and PNG / SVG downloads.
+
+    The files are rendered only when a button is clicked (deferred data), so a page
+    does not pay for images nobody asked for.
+    """
+    # Stretch the width only: Streamlit's default "fit" squeezes the title and legend
+    # into the spec's height and flattens the plot.
+    on_page = chart_spec.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    st.altair_chart(on_page, width="stretch")
+    slug = _slug(name)
+    with st.container(horizontal=True, gap="small"):
+        st.page_link(
+            DEFINITIONS_PAGE,
+            label="What does this mean?",
+            icon=":material/help:",
+            help=metric_definitions.help_text(*metrics),
+            query_params={"metric": metrics[0]},
+        )
+        st.download_button(
+            "PNG",
+            data=lambda: render.to_png(chart_spec),
+            file_name=f"{slug}.png",
+            mime="image/png",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"png_{slug}",
+            type="tertiary",
+        )
+        st.download_button(
+            "SVG",
+            data=lambda: render.to_svg(chart_spec),
+            file_name=f"{slug}.svg",
+            mime="image/svg+xml",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"svg_{slug}",
+            type="tertiary",
+        )
+
+
+def as_of_caption(*extra: str) -> None:
+    """`Data as of <published>` and any further notes, as one caption line."""
+    refresh = data.refresh_info()
+    notes = [f"Data as of {refresh.as_of if refresh else 'an unrecorded refresh'}", *extra]
+    st.caption(" · ".join(note for note in notes if note))
+
+
+def require_tables(*names: str) -> bool:
+    """False (after saying which mart is missing and how to build it) unless all are published."""
+    missing = [name for name in names if not data.table_present(name)]
+    if missing:
+        st.info(
+            f"This serving copy has no {', '.join(missing)} yet. Run `productops refresh` "
+            "with the sources it needs to publish it."
+        )
+        return False
+    return True
+
+
+def start_page(title: str) -> filters.GlobalFilters:
+    """The page's title, then stop with what to run unless there is data to show.
+
+    Returns the shared filters the entry point drew.
+    """
+    st.title(title)
+    unavailable = data.serving_unavailable()
+    if unavailable is not None:
+        st.info(unavailable.message)
+        st.stop()
+    picked = filters.current()
+    if picked is None:
+        st.warning(
+            "The serving copy holds no cost or revenue months yet: check that finance and HR "
+            "sources are present, then run `productops refresh`."
+        )
+        st.stop()
+    return picked
+
+
+def delta_colour(change: float | None, inverse: bool = False) -> str:
+    """`st.metric`'s delta_color: grey for no change, else red when worse, green when better."""
+    if change is None or change == 0:
+        return "off"
+    return "inverse" if inverse else "normal"

@@ -1,0 +1,1 @@
+"""The quarter-end board pack, rendered from the serving copy after publish."""
