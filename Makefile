@@ -6,7 +6,7 @@ PYTHON ?= python3
 STAMP  := $(VENV)/.installed-stamp
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo refresh serve test dev docs lint seeds clean
+.PHONY: install demo refresh serve test dev docs lint seeds clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ docs: install
 		export PRODUCTOPS_WAREHOUSE="$$WAREHOUSE"; \
 		$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project && \
 		$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --port $${DOCS_PORT:-8080}
+
+## make bench SCALE=m: time a generated company's refresh (scales s, m, l, xl; default s)
+SCALE ?= s
+bench: install
+	@$(BIN)/productops bench --scale $(SCALE)
 
 lint: install
 	@$(BIN)/ruff check .
