@@ -101,5 +101,10 @@ def render_sidebar() -> GlobalFilters | None:
 
 
 def current() -> GlobalFilters | None:
-    """The filters the entry point drew for this run, or None without data."""
-    return st.session_state.get(STATE_KEY)
+    """The filters the entry point drew for this run, or None without data.
+
+    A page run on its own (a test, or `streamlit run` on the page file) has no entry
+    point to draw them, so it draws them itself.
+    """
+    picked = st.session_state.get(STATE_KEY)
+    return picked if picked is not None else render_sidebar()

@@ -27,7 +27,9 @@ def test_peak_rss_counts_the_children_of_the_refresh(tmp_path: Path) -> None:
     )
     assert run.returncode == 0
     # The child's 300 MB alone is over 300; both together (sampled) reach about 350+.
-    assert 340 < run.peak_rss_mb < 600
+    # No upper bound: ru_maxrss of this test process's children also sees any other
+    # child the suite reaps meanwhile, which a benchmark run (its own process) does not.
+    assert run.peak_rss_mb > 340
     assert run.seconds >= 1.5
     # Summing ten million integers costs the grandchild well over 0.1 CPU seconds.
     assert run.cpu_s > 0.1

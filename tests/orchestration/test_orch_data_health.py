@@ -21,7 +21,12 @@ def _publish_with_loads(folders) -> None:
     folders.data_dir.mkdir(parents=True)
     con = duckdb.connect(str(folders.settings.warehouse_path))
     con.execute("CREATE SCHEMA marts")
-    con.execute("CREATE TABLE marts.dim_products AS SELECT 'p1' AS product_id")
+    con.execute(
+        "CREATE TABLE marts.dim_products AS SELECT 'p1' AS product_id, "
+        "'Product one' AS product_name, 'f1' AS portfolio_id, 'Family one' AS portfolio_name, "
+        "'area one' AS product_areas, 'VP One' AS director, 'PM One' AS pm, "
+        "DATE '2020-01-01' AS launched_on"
+    )
     con.execute(
         "CREATE TABLE marts.fct_product_cost_revenue AS SELECT 'p1' AS product_id, "
         "DATE '2025-02-01' AS month, 1.0 AS revenue, 0.0 AS people_cost, "
