@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 import httpx
 import pyarrow as pa
@@ -27,7 +27,7 @@ from connectors.aha import _Record as AhaRecord  # the page-file reader's record
 from connectors.aha import feature_row, history_rows, idea_row
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
-from connectors.http import BearerAuth, Endpoint, HttpClient, RetryPolicy, Secret
+from connectors.http import BearerAuth, Endpoint, HttpClient, RetryPolicy, Secret, ToolClient
 from connectors.roadmap_items import item_row
 from connectors.values import parse_date, text
 
@@ -85,7 +85,7 @@ class AhaApiConfig:
         return f"https://{self.domain}.aha.io"
 
 
-class AhaClient:
+class AhaClient(ToolClient):
     """Reads one Aha! account's roadmap records."""
 
     def __init__(self, config: AhaApiConfig, transport: httpx.BaseTransport | None = None) -> None:
@@ -97,19 +97,6 @@ class AhaClient:
             timeout=config.timeout,
             transport=transport,
         )
-
-    def __repr__(self) -> str:
-        return f"AhaClient({self.http!r})"
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def _paths(self, collection: str, account_wide: bool) -> list[str]:
         if account_wide or not self.config.products:

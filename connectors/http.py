@@ -548,3 +548,23 @@ class HttpClient:
                 1,
             )
         return found
+
+
+class ToolClient:
+    """What every tool's API client shares: one `HttpClient` in `self.http`, a repr that
+    shows no secret, and closing its connection pool on exit."""
+
+    http: HttpClient
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.http!r})"
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
@@ -29,7 +29,7 @@ import pyarrow as pa
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
-from connectors.http import Endpoint, HttpClient, LinkNextPager, RetryPolicy, Secret
+from connectors.http import Endpoint, HttpClient, LinkNextPager, RetryPolicy, Secret, ToolClient
 from connectors.roadmap_items import StatusMaps, checked_status, item_row
 from connectors.values import parse_date, parse_number, parse_timestamp, text
 
@@ -94,7 +94,7 @@ class ProductboardConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy, repr=False)
 
 
-class ProductboardClient:
+class ProductboardClient(ToolClient):
     """Lists Productboard entities."""
 
     def __init__(
@@ -108,19 +108,6 @@ class ProductboardClient:
             timeout=config.timeout,
             transport=transport,
         )
-
-    def __repr__(self) -> str:
-        return f"ProductboardClient({self.http!r})"
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def records(self, path: str) -> Iterator[_Record]:
         """Every record of the list at `path` (`/features`, `/notes`, ...)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
 from connectors.http import (
     Auth,
@@ -33,6 +33,7 @@ from connectors.http import (
     Secret,
     StartAtPager,
     TokenPager,
+    ToolClient,
 )
 
 CLOUD = "cloud"
@@ -107,7 +108,7 @@ class SearchPage:
     next_cursor: Any
 
 
-class JiraClient:
+class JiraClient(ToolClient):
     """Reads a Jira instance: server info, fields, projects, statuses, issues, sprints."""
 
     def __init__(self, config: JiraApiConfig, transport: Any = None) -> None:
@@ -120,19 +121,6 @@ class JiraClient:
             transport=transport,
         )
         self._flavour: str | None = None
-
-    def __repr__(self) -> str:
-        return f"JiraClient({self.http!r})"
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self.http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     @property
     def source(self) -> str:
