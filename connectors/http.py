@@ -432,11 +432,19 @@ class HttpClient:
     ) -> HttpError:
         return HttpError(method, url, status, _scrub(reason, self._secrets()), attempts)
 
-    def request_json(
-        self, method: str, path_or_url: str, params: Mapping[str, Any] | None = None
-    ) -> tuple[Any, httpx.Response]:
-        """The parsed JSON of one request (retried as the policy says) and its response."""
-        request = self._client.build_request(method, path_or_url, params=params)
+    def request(
+        self,
+        method: str,
+        path_or_url: str,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> httpx.Response:
+        """The successful (< 400) response of one request, retried as the policy says.
+
+        For bodies that are not JSON (Amplitude's export is a ZIP); `request_json`
+        parses the body as well. `json_body`, when given, is sent as the JSON body.
+        """
+        request = self._client.build_request(method, path_or_url, params=params, json=json_body)
         shown = redact_url(request.url)
         policy = self.retry
         for attempt in range(1, policy.attempts + 1):
@@ -457,12 +465,7 @@ class HttpClient:
             else:
                 status = response.status_code
                 if status < 400:
-                    try:
-                        return response.json(), response
-                    except ValueError:
-                        raise self._fail(
-                            method, shown, status, "the body is not JSON", attempt
-                        ) from None
+                    return response
                 reason = response.reason_phrase or "error"
                 if status not in RETRYABLE_STATUS and status < 500:
                     raise self._fail(method, shown, status, reason, attempt)
@@ -485,6 +488,23 @@ class HttpClient:
             )
             policy.sleep(delay)
         raise AssertionError("unreachable: the loop returns or raises")
+
+    def request_json(
+        self,
+        method: str,
+        path_or_url: str,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> tuple[Any, httpx.Response]:
+        """The parsed JSON of one request (retried as the policy says) and its response."""
+        response = self.request(method, path_or_url, params, json_body)
+        try:
+            return response.json(), response
+        except ValueError:
+            shown = redact_url(response.request.url)
+            raise self._fail(
+                method, shown, response.status_code, "the body is not JSON", 1
+            ) from None
 
     def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         """The JSON of `GET path` (relative to the base URL) with `params`."""

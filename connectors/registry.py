@@ -15,6 +15,8 @@ import pyarrow as pa
 
 if TYPE_CHECKING:
     from connectors.aha_api import AhaApiConfig
+    from connectors.amplitude_api import AmplitudeApiConfig
+    from connectors.bamboohr_api import BambooHrApiConfig
     from connectors.jira.api import JiraApiConfig
     from connectors.productboard import ProductboardConfig
 
@@ -38,6 +40,11 @@ class ReadContext:
     aha: AhaApiConfig | None = None
     # Also read Productboard's roadmap and OKRs (PRODUCTBOARD_TOKEN is set).
     productboard: ProductboardConfig | None = None
+    # Read Amplitude from its Export API instead of analytics/amplitude/ files
+    # (AMPLITUDE_API_KEY is set).
+    amplitude: AmplitudeApiConfig | None = None
+    # Read headcount from BambooHR's API instead of hr/ files (BAMBOOHR_SUBDOMAIN is set).
+    bamboohr: BambooHrApiConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,20 @@ import pyarrow as pa
 from connectors import schemas
 from connectors.aha import read_aha_folder
 from connectors.aha_api import read_aha_api
+from connectors.amplitude_api import read_amplitude_api
 from connectors.analytics_sources import read_analytics_folder
+from connectors.bamboohr_api import read_bamboohr_api
 from connectors.catalog import CATALOG_FILE, read_catalog_file
+from connectors.event_rows import event_files
+from connectors.feature_usage_csv import read_feature_usage_folder
 from connectors.finance_presets import read_finance_exports
 from connectors.hr_presets import read_hr_exports
 from connectors.jira.reader import read_jira
+from connectors.mixpanel import MIXPANEL_DIR, read_mixpanel_folder
 from connectors.okr_checks import check_okrs, combine
 from connectors.okr_xlsx import read_okr_workbook
 from connectors.okrs import read_okr_folder
+from connectors.pendo import read_pendo_folder
 from connectors.productboard import (
     read_productboard_okrs,
     read_productboard_roadmap,
@@ -30,6 +36,7 @@ from connectors.registry import ReadContext, Source
 from connectors.roadmap_csv import export_files as roadmap_export_files
 from connectors.roadmap_csv import read_roadmap_exports
 from connectors.roadmap_items import status_maps
+from connectors.segment import SEGMENT_DIR, read_segment_folder
 
 
 def _read_catalog(context: ReadContext) -> dict[str, pa.Table]:
@@ -44,7 +51,10 @@ def _read_jira(context: ReadContext) -> dict[str, pa.Table]:
 
 
 def _read_hr(context: ReadContext) -> dict[str, pa.Table]:
-    # BambooHR, Workday, HiBob or the generic shape, recognised by the file's columns.
+    # BambooHR's API when BAMBOOHR_SUBDOMAIN is set; else the hr/ export, BambooHR,
+    # Workday, HiBob or the generic shape, recognised by the file's columns.
+    if context.bamboohr is not None:
+        return read_bamboohr_api(context.bamboohr, context.pseudonymise)
     return read_hr_exports(context.sources_dir, context.pseudonymise)
 
 
@@ -62,7 +72,31 @@ def _read_finance(context: ReadContext) -> dict[str, pa.Table]:
 
 
 def _read_analytics(context: ReadContext) -> dict[str, pa.Table]:
-    return read_analytics_folder(context.sources_dir, context.pseudonymise)
+    if context.amplitude is None:
+        return read_analytics_folder(context.sources_dir, context.pseudonymise)
+    # Amplitude from its Export API (only the hours since the last run: landing merges
+    # by event id) instead of analytics/amplitude/; every other format from its files,
+    # an event id Amplitude already gave kept once, as read_analytics_folder does.
+    sources_dir, pseudonymise = context.sources_dir, context.pseudonymise
+    events = read_amplitude_api(context.amplitude, pseudonymise, context.state_dir)[
+        schemas.ANALYTICS_EVENTS.name
+    ]
+    if event_files(sources_dir / MIXPANEL_DIR) or event_files(sources_dir / SEGMENT_DIR):
+        seen = set(events.column("event_id").to_pylist())
+        events = pa.concat_tables(
+            [
+                events,
+                read_mixpanel_folder(sources_dir, pseudonymise, seen),
+                read_segment_folder(sources_dir, pseudonymise, seen),
+            ]
+        )
+    usage = pa.concat_tables(
+        [read_pendo_folder(sources_dir, pseudonymise), read_feature_usage_folder(sources_dir)]
+    )
+    return {
+        schemas.ANALYTICS_EVENTS.name: events,
+        schemas.ANALYTICS_DAILY_FEATURE_USAGE.name: usage,
+    }
 
 
 def _status_maps(context: ReadContext) -> dict[str, dict[str, str]]:

@@ -60,6 +60,19 @@ class Settings:
     pg_user: str = "productops"
     pg_password: str | None = field(default=None, repr=False)
     pg_database: str = "productops"
+    # Amplitude's Export API (`AMPLITUDE_API_KEY` + `AMPLITUDE_SECRET_KEY`, the secret
+    # kept out of repr); None reads analytics/amplitude/ files. `AMPLITUDE_START`: the
+    # first hour (YYYYMMDDTHH) to export on an empty state; `AMPLITUDE_BASE_URL`: the
+    # server (EU residency: https://analytics.eu.amplitude.com).
+    amplitude_api_key: str | None = None
+    amplitude_secret_key: str | None = field(default=None, repr=False)
+    amplitude_start: str | None = None
+    amplitude_base_url: str = "https://amplitude.com"
+    # BambooHR's API (`BAMBOOHR_SUBDOMAIN` + `BAMBOOHR_API_KEY`, kept out of repr); None
+    # reads hr/ files. `BAMBOOHR_REPORT_ID`: a saved report instead of a custom one.
+    bamboohr_subdomain: str | None = None
+    bamboohr_api_key: str | None = field(default=None, repr=False)
+    bamboohr_report_id: str | None = None
 
     @property
     def warehouse_path(self) -> Path:
@@ -154,4 +167,11 @@ def get_settings() -> Settings:
         pg_user=os.environ.get("PRODUCTOPS_PG_USER") or "productops",
         pg_password=os.environ.get("PRODUCTOPS_PG_PASSWORD") or None,
         pg_database=os.environ.get("PRODUCTOPS_PG_DATABASE") or "productops",
+        amplitude_api_key=os.environ.get("AMPLITUDE_API_KEY") or None,
+        amplitude_secret_key=os.environ.get("AMPLITUDE_SECRET_KEY") or None,
+        amplitude_start=os.environ.get("AMPLITUDE_START") or None,
+        amplitude_base_url=os.environ.get("AMPLITUDE_BASE_URL") or "https://amplitude.com",
+        bamboohr_subdomain=os.environ.get("BAMBOOHR_SUBDOMAIN") or None,
+        bamboohr_api_key=os.environ.get("BAMBOOHR_API_KEY") or None,
+        bamboohr_report_id=os.environ.get("BAMBOOHR_REPORT_ID") or None,
     )

@@ -25,6 +25,8 @@ from dagster import (
 )
 
 from connectors.aha_api import AhaApiConfig
+from connectors.amplitude_api import AmplitudeApiConfig, parse_hour
+from connectors.bamboohr_api import BambooHrApiConfig
 from connectors.jira.api import JiraApiConfig
 from connectors.productboard import ProductboardConfig
 from connectors.pseudonymise import make_pseudonymiser
@@ -87,6 +89,36 @@ def _aha_api_config(settings: Settings) -> AhaApiConfig | None:
     return AhaApiConfig(settings.aha_domain, settings.aha_api_token, settings.aha_products)
 
 
+def _amplitude_api_config(settings: Settings) -> AmplitudeApiConfig | None:
+    """Amplitude's Export API settings when `AMPLITUDE_API_KEY` is set (else files)."""
+    if not settings.amplitude_api_key:
+        return None
+    if not settings.amplitude_secret_key:
+        raise ValueError("AMPLITUDE_API_KEY is set but AMPLITUDE_SECRET_KEY is not")
+    if not settings.amplitude_start:
+        raise ValueError(
+            "AMPLITUDE_API_KEY is set but AMPLITUDE_START (the first hour to export, "
+            "YYYYMMDDTHH, e.g. 20250101T00) is not"
+        )
+    return AmplitudeApiConfig(
+        api_key=settings.amplitude_api_key,
+        secret_key=settings.amplitude_secret_key,
+        start=parse_hour(settings.amplitude_start),
+        base_url=settings.amplitude_base_url,
+    )
+
+
+def _bamboohr_api_config(settings: Settings) -> BambooHrApiConfig | None:
+    """BambooHR's API settings when `BAMBOOHR_SUBDOMAIN` is set (else hr/ files)."""
+    if not settings.bamboohr_subdomain:
+        return None
+    if not settings.bamboohr_api_key:
+        raise ValueError("BAMBOOHR_SUBDOMAIN is set but BAMBOOHR_API_KEY is not")
+    return BambooHrApiConfig(
+        settings.bamboohr_subdomain, settings.bamboohr_api_key, settings.bamboohr_report_id
+    )
+
+
 def _productboard_config(settings: Settings) -> ProductboardConfig | None:
     """Productboard's API settings when `PRODUCTBOARD_TOKEN` is set."""
     token = settings.productboard_token
@@ -123,6 +155,8 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             report_deleted=lambda name, keys: deleted.append((name, keys)),
             aha=_aha_api_config(settings),
             productboard=_productboard_config(settings),
+            amplitude=_amplitude_api_config(settings),
+            bamboohr=_bamboohr_api_config(settings),
         )
         # Read everything before opening the warehouse, so the write lock is held only
         # for the landing itself.
