@@ -19,13 +19,14 @@ import base64
 import gzip
 import io
 import json
-import threading
 import zipfile
 from abc import ABC, abstractmethod
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from local_server import LocalServer
 
 PROJECT = "187520"
 
@@ -41,30 +42,13 @@ def hour_archive(events_by_hour: dict[datetime, list[dict[str, Any]]]) -> bytes:
     return buffer.getvalue()
 
 
-class _FakeServer(ABC):
+class _FakeServer(LocalServer, ABC):
     """A threaded server on 127.0.0.1 with fault injection; a context manager."""
 
     def __init__(self) -> None:
         self.faults: list[tuple[str, int]] = []
         self.requests: list[str] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serve(self._handler())
 
     @abstractmethod
     def expected_auth(self) -> str:

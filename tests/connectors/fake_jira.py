@@ -19,16 +19,16 @@ import base64
 import copy
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from jira_fixture_payloads import JiraPayloads
+from local_server import LocalServer
 
 CLOUD = "cloud"
 DATA_CENTER = "datacenter"
@@ -56,7 +56,7 @@ class Fault:
         return self.path in path and all(query.get(k) == v for k, v in self.params.items())
 
 
-class FakeJira:
+class FakeJira(LocalServer):
     """The server; use as a context manager. `base_url` is where it listens."""
 
     def __init__(
@@ -80,24 +80,7 @@ class FakeJira:
         self.faults: list[Fault] = []
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.served: list[tuple[str, str]] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serve(self._handler())
 
     # --- changing the data ----------------------------------------------------------
 

@@ -14,13 +14,14 @@ a test can prove each page was fetched once and each record delivered once.
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from local_server import LocalServer
 
-class FakeRoadmapApi:
+
+class FakeRoadmapApi(LocalServer):
     """The server; use as a context manager. `base_url` is where it listens."""
 
     def __init__(
@@ -39,24 +40,7 @@ class FakeRoadmapApi:
         self.faults: list[tuple[str, int]] = []
         self.requests: list[str] = []
         self.served: list[tuple[str, int]] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        self._serve(self._handler())
 
     def _page(self, path: str, query: dict[str, str]) -> tuple[int, Any, int]:
         if self.style == "aha":
