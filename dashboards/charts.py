@@ -24,6 +24,18 @@ LOSS_MARK = "▼ loss"
 MEASURE_LABELS = {"revenue": "Revenue", "rnd_cost": "R&D cost"}
 
 
+
+def _many_series_color(field: str) -> alt.Color:
+    """Colour for charts with many lines (objectives, features): 20 distinct colours,
+    because a director's tree or a product's features outgrow category10's ten, and a
+    legend below the chart so it never squeezes the plot."""
+    return alt.Color(
+        field,
+        title=None,
+        scale=alt.Scale(scheme="tableau20"),
+        legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
+    )
+
 def _money_axis(currency: str) -> alt.Axis:
     """An axis that reads like the KPI tiles: `$1.2M`, `$850K`, `$0`, `$1.5B`."""
     dollar = CURRENCY_SYMBOLS.get(currency) == "$"
@@ -743,13 +755,7 @@ def confidence_trend(confidence: pd.DataFrame, names: dict[str, str]) -> alt.Cha
         .encode(
             x=alt.X("week_start:T", title=None, axis=alt.Axis(format="%d %b")),
             y=alt.Y("confidence:Q", title="Confidence (0–1)", scale=alt.Scale(domain=[0, 1])),
-            color=alt.Color(
-                "objective:N",
-                title=None,
-                # 20 distinct colours: a tree holds more than category10's ten objectives.
-                scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
-            ),
+            color=_many_series_color("objective:N"),
             tooltip=[
                 "objective:N",
                 alt.Tooltip("week_start:T", title="Week of", format="%d %b %Y"),
@@ -837,13 +843,7 @@ def adoption_trend(adoption: pd.DataFrame) -> alt.Chart:
             y=alt.Y(
                 "adoption_rate:Q", title="Users adopting", axis=alt.Axis(format=".0%", tickCount=6)
             ),
-            color=alt.Color(
-                "feature:N",
-                title=None,
-                # 20 distinct colours: a tree holds more than category10's ten objectives.
-                scale=alt.Scale(scheme="tableau20"),
-                legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
-            ),
+            color=_many_series_color("feature:N"),
             tooltip=[
                 "feature:N",
                 alt.Tooltip("yearmonth(month):T", title="Month", format="%b %Y"),
