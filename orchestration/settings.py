@@ -17,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Named, not read, by the Dagster instance config: the URL (a secret) never lands on disk.
 DAGSTER_POSTGRES_URL_VAR = "PRODUCTOPS_DAGSTER_POSTGRES_URL"
+FULL_REFRESH_VAR = "PRODUCTOPS_FULL_REFRESH"
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Settings:
     bamboohr_subdomain: str | None = None
     bamboohr_api_key: str | None = field(default=None, repr=False)
     bamboohr_report_id: str | None = None
+    # `PRODUCTOPS_FULL_REFRESH=1` (or `productops refresh --full-refresh`): re-read every
+    # source file and rebuild incremental dbt models from scratch, e.g. after a new
+    # pseudonym key, a catalog change or a reader upgrade.
+    full_refresh: bool = False
 
     @property
     def warehouse_path(self) -> Path:
@@ -133,6 +138,11 @@ def _target(name: str) -> str:
     return name
 
 
+def _flag(value: str | None) -> bool:
+    """An on/off environment variable: `1`, `true`, `yes` or `on` (any case) is on."""
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the environment once."""
@@ -174,4 +184,5 @@ def get_settings() -> Settings:
         bamboohr_subdomain=os.environ.get("BAMBOOHR_SUBDOMAIN") or None,
         bamboohr_api_key=os.environ.get("BAMBOOHR_API_KEY") or None,
         bamboohr_report_id=os.environ.get("BAMBOOHR_REPORT_ID") or None,
+        full_refresh=_flag(os.environ.get(FULL_REFRESH_VAR)),
     )

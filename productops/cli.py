@@ -33,8 +33,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_refresh(args: argparse.Namespace) -> int:
     from orchestration.refresh import RefreshFailed, format_summary, run_refresh
     from orchestration.selection import UnknownSelection
-    from orchestration.settings import get_settings
+    from orchestration.settings import FULL_REFRESH_VAR, get_settings
 
+    if args.full_refresh:
+        # The refresh's steps (and dbt's subprocess) read the flag from settings.
+        os.environ[FULL_REFRESH_VAR] = "1"
+        get_settings.cache_clear()
     settings = get_settings()
     select = args.select or []
     what = f" {', '.join(select)} and everything downstream" if select else ""
@@ -135,6 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
         help=(
             "refresh only this source (jira, hr, ...), raw table or dbt model and "
             "everything downstream of it; repeatable"
+        ),
+    )
+    refresh.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help=(
+            "re-read every source file and rebuild incremental models from scratch "
+            "(after changing the pseudonym key, the catalog or upgrading productops)"
         ),
     )
     refresh.set_defaults(run=_cmd_refresh)
