@@ -24,7 +24,6 @@ LOSS_MARK = "▼ loss"
 MEASURE_LABELS = {"revenue": "Revenue", "rnd_cost": "R&D cost"}
 
 
-
 def _many_series_color(field: str) -> alt.Color:
     """Colour for charts with many lines (objectives, features): 20 distinct colours,
     because a director's tree or a product's features outgrow category10's ten, and a
@@ -35,6 +34,7 @@ def _many_series_color(field: str) -> alt.Color:
         scale=alt.Scale(scheme="tableau20"),
         legend=alt.Legend(orient="bottom", columns=4, labelLimit=220),
     )
+
 
 def _money_axis(currency: str) -> alt.Axis:
     """An axis that reads like the KPI tiles: `$1.2M`, `$850K`, `$0`, `$1.5B`."""

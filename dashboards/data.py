@@ -1,5 +1,12 @@
 """The only module of the dashboards that queries: the published serving copy.
 
+Every query that returns business figures takes the viewer (`dashboards.viewers.Viewer`)
+and filters to the portfolios that viewer may see in SQL, with bound parameters: a
+director's query never reads another portfolio's rows, whatever filter or URL asked for
+it. Filter values are always bound parameters, never spliced into the SQL text. Inside
+the app a query without a viewer returns nothing; a process of its own (the CLI, the
+board-pack asset, the benchmark) reads with full access.
+
 Every query opens `get_settings().serving_path` read-only and closes it at once:
 publishing swaps that file with an atomic rename, so a short-lived connection always
 reads one complete refresh and never holds an old copy open. Results are cached for
@@ -18,6 +25,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dashboards.viewers import NO_ACCESS, TRUSTED_PROCESS, Portfolios, Viewer
 from orchestration.settings import get_settings
 
 CACHE_TTL_SECONDS = 300
@@ -120,6 +128,42 @@ def _current() -> tuple[str, Version]:
     return str(path), _version(path)
 
 
+def _viewer(viewer: Viewer | None) -> Viewer:
+    """`viewer`, or who is asking when none was passed: nobody inside the app (fail
+    closed), full access for a process run on its own."""
+    if viewer is not None:
+        return viewer
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return NO_ACCESS if get_script_run_ctx(suppress_warning=True) is not None else TRUSTED_PROCESS
+
+
+def _allowed(viewer: Viewer | None) -> Portfolios:
+    """The portfolios the queries may read for `viewer`: None for all."""
+    return _viewer(viewer).portfolios
+
+
+def _sees_everything(viewer: Viewer | None) -> bool:
+    return _viewer(viewer).sees_everything
+
+
+def _portfolio_clause(allowed: Portfolios, column: str) -> tuple[list[str], list]:
+    """`column in (?, ...)` for a limited viewer; nothing for full access; false for none."""
+    if allowed is None:
+        return [], []
+    if not allowed:
+        return ["1 = 0"], []
+    return [f"{column} in ({', '.join('?' for _ in allowed)})"], list(allowed)
+
+
+def _product_in_portfolios(column: str, count: int) -> str:
+    """Products of `count` bound portfolio ids, for marts without a portfolio column."""
+    marks = ", ".join("?" for _ in range(count))
+    return (
+        f"{column} in (select product_id from marts.dim_products where portfolio_id in ({marks}))"
+    )
+
+
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _tables(path: str, version: Version) -> frozenset[str]:
     frame = _query(
@@ -143,23 +187,26 @@ def serving_unavailable() -> ServingUnavailable | None:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _products(path: str, version: Version) -> pd.DataFrame:
+def _products(path: str, version: Version, allowed: Portfolios) -> pd.DataFrame:
+    clauses, params = _portfolio_clause(allowed, "portfolio_id")
+    where = " and ".join(clauses) or "true"
     return _query(
         path,
-        """
+        f"""
         select product_id, product_name, portfolio_id, portfolio_name, product_areas,
                director, pm, launched_on
         from marts.dim_products
+        where {where}
         -- the unmapped bucket sorts last: it is not a product anyone owns
         order by product_id = ?, portfolio_name, product_name
         """,
-        [UNMAPPED],
+        [*params, UNMAPPED],
     )
 
 
-def products() -> pd.DataFrame:
-    """The product catalog (`marts.dim_products`), the `unmapped` bucket last."""
-    return _products(*_current())
+def products(viewer: Viewer | None = None) -> pd.DataFrame:
+    """The product catalog (`marts.dim_products`) the viewer may see, `unmapped` last."""
+    return _products(*_current(), _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -300,13 +347,16 @@ def _counted_rows(path: str, version: Version) -> pd.DataFrame:
     return _query(path, sql + " order by mart")
 
 
-def mart_row_counts() -> tuple[pd.DataFrame, str]:
+def mart_row_counts(viewer: Viewer | None = None) -> tuple[pd.DataFrame, str]:
     """Rows per mart (`mart`, `rows`) and where they come from.
 
     From `meta.refresh` (what publish recorded) when present, else counted in the
-    serving file itself so the page still answers for an older publish.
+    serving file itself so the page still answers for an older publish. Empty for
+    anyone without full access.
     """
     path, version = _current()
+    if not _sees_everything(viewer):
+        return pd.DataFrame({"mart": pd.Series(dtype=str), "rows": pd.Series(dtype="int64")}), ""
     refresh = _refresh_frame(path, version)
     if refresh is not None and not refresh.empty:
         counts = row_counts_from_refresh(refresh)
@@ -318,9 +368,12 @@ def mart_row_counts() -> tuple[pd.DataFrame, str]:
 # -- cost versus revenue ----------------------------------------------------------------
 
 
-def _where(selection: Selection) -> tuple[str, list]:
-    clauses = ["month between ? and ?"]
-    params: list = [selection.start, selection.end]
+def _where(selection: Selection, allowed: Portfolios) -> tuple[str, list]:
+    """Months, portfolio and products of `selection` on `fct_product_cost_revenue`,
+    limited to the viewer's portfolios."""
+    clauses, params = _portfolio_clause(allowed, "portfolio_id")
+    clauses.append("month between ? and ?")
+    params.extend([selection.start, selection.end])
     if selection.portfolio_id is not None:
         clauses.append("portfolio_id = ?")
         params.append(selection.portfolio_id)
@@ -331,8 +384,8 @@ def _where(selection: Selection) -> tuple[str, list]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _totals(path: str, version: Version, selection: Selection) -> Totals:
-    where, params = _where(selection)
+def _totals(path: str, version: Version, selection: Selection, allowed: Portfolios) -> Totals:
+    where, params = _where(selection, allowed)
     row = _query(
         path,
         f"""
@@ -356,14 +409,16 @@ def _totals(path: str, version: Version, selection: Selection) -> Totals:
     )
 
 
-def totals(selection: Selection) -> Totals:
+def totals(selection: Selection, viewer: Viewer | None = None) -> Totals:
     """Revenue, R&D cost, contribution and R&D % of revenue summed over the selection."""
-    return _totals(*_current(), selection)
+    return _totals(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _product_summary(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    where, params = _where(selection)
+def _product_summary(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    where, params = _where(selection, allowed)
     return _query(
         path,
         f"""
@@ -396,7 +451,7 @@ def _product_summary(path: str, version: Version, selection: Selection) -> pd.Da
     )
 
 
-def product_summary(selection: Selection) -> pd.DataFrame:
+def product_summary(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """One row per product over the selection, best contribution first.
 
     Columns: product_id, product_name, portfolio_name, revenue, people_cost,
@@ -404,12 +459,14 @@ def product_summary(selection: Selection) -> pd.DataFrame:
     rnd_fte (average per month), revenue_per_rnd_fte (annualised), loss_making
     (R&D cost exceeds revenue).
     """
-    return _product_summary(*_current(), selection)
+    return _product_summary(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _monthly_totals(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    where, params = _where(selection)
+def _monthly_totals(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    where, params = _where(selection, allowed)
     return _query(
         path,
         f"""
@@ -427,9 +484,9 @@ def _monthly_totals(path: str, version: Version, selection: Selection) -> pd.Dat
     )
 
 
-def monthly_totals(selection: Selection) -> pd.DataFrame:
+def monthly_totals(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Month by month over the selection: month, revenue, rnd_cost, contribution, rnd_pct_of_revenue."""
-    return _monthly_totals(*_current(), selection)
+    return _monthly_totals(*_current(), selection, _allowed(viewer))
 
 
 # -- data health ------------------------------------------------------------------------
@@ -475,13 +532,15 @@ def _unmapped_share(path: str, version: Version, start: date, end: date) -> pd.D
     return pd.DataFrame(rows)
 
 
-def unmapped_share(start: date, end: date) -> pd.DataFrame:
+def unmapped_share(start: date, end: date, viewer: Viewer | None = None) -> pd.DataFrame:
     """How much revenue and cost of months `start`..`end` sits on the `unmapped` product.
 
     Columns: measure (revenue, people_cost, other_rnd_cost, rnd_cost), label,
     unmapped, total (all products, unmapped included), share (None when total is 0).
+    Data health is for full access only: empty for anyone else.
     """
-    return _unmapped_share(*_current(), start, end)
+    frame = _unmapped_share(*_current(), start, end)
+    return frame if _sees_everything(viewer) else frame.iloc[0:0]
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
@@ -499,9 +558,11 @@ def _unmapped_by_month(path: str, version: Version, start: date, end: date) -> p
     )
 
 
-def unmapped_by_month(start: date, end: date) -> pd.DataFrame:
-    """The months of `start`..`end` where something landed on `unmapped`, newest first."""
-    return _unmapped_by_month(*_current(), start, end)
+def unmapped_by_month(start: date, end: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    """The months of `start`..`end` where something landed on `unmapped`, newest first
+    (full access only: empty for anyone else)."""
+    frame = _unmapped_by_month(*_current(), start, end)
+    return frame if _sees_everything(viewer) else frame.iloc[0:0]
 
 
 # -- freshness and quality gates --------------------------------------------------------
@@ -526,15 +587,18 @@ def _source_loads(path: str, version: Version) -> pd.DataFrame | None:
     )
 
 
-def source_freshness(now: datetime | None = None) -> pd.DataFrame | None:
+def source_freshness(
+    now: datetime | None = None, viewer: Viewer | None = None
+) -> pd.DataFrame | None:
     """Per source, how old its export was at `now` (default: now) against its limit.
 
     Columns: source, exported_at (newest export file, or the API fetch), loaded_at,
     rows (landed in the published load), age_hours (None without rows), max_age_hours
-    (None: no limit), stale. None when the serving copy records no loads.
+    (None: no limit), stale. None when the serving copy records no loads, and for
+    anyone without full access.
     """
     frame = _source_loads(*_current())
-    if frame is None:
+    if frame is None or not _sees_everything(viewer):
         return None
     frame = frame.copy()
     now_utc = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
@@ -546,16 +610,20 @@ def source_freshness(now: datetime | None = None) -> pd.DataFrame | None:
     ]
 
 
-def quality_failures() -> pd.DataFrame:
+def quality_failures(viewer: Viewer | None = None) -> pd.DataFrame:
     """Every failed quality-gate check of each source's latest run, from `<data>/quality`.
 
     Columns: source, checked_at, batch_id, table, check, failures (one text), sample_rows
-    (JSON text). Empty when every source's latest gate passed.
+    (JSON text). Empty when every source's latest gate passed, and for anyone without
+    full access (sample rows are raw data).
     """
     import json
 
     from orchestration.quality_reports import latest_reports
 
+    columns = ["source", "checked_at", "batch_id", "table", "check", "failures", "sample_rows"]
+    if not _sees_everything(viewer):
+        return pd.DataFrame([], columns=columns)
     rows = [
         {
             "source": report.source,
@@ -569,7 +637,6 @@ def quality_failures() -> pd.DataFrame:
         for report in latest_reports()
         for check in report.failed
     ]
-    columns = ["source", "checked_at", "batch_id", "table", "check", "failures", "sample_rows"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -582,13 +649,29 @@ def table_present(name: str) -> bool:
     return name in _tables(path, version)
 
 
-def _product_clauses(selection: Selection, alias: str = "") -> tuple[list[str], list]:
-    """Portfolio and product filters of `selection` on a table with those columns."""
+def _product_clauses(
+    selection: Selection, allowed: Portfolios, alias: str = "", has_portfolio: bool = False
+) -> tuple[list[str], list]:
+    """The viewer's portfolios, then the portfolio and product filters of `selection`, on a
+    mart with a `product_id` column (and a `portfolio_id` one when `has_portfolio`)."""
     prefix = f"{alias}." if alias else ""
-    clauses: list[str] = []
-    params: list = []
+    if has_portfolio:
+        clauses, params = _portfolio_clause(allowed, f"{prefix}portfolio_id")
+    elif allowed is None:
+        clauses, params = [], []
+    elif not allowed:
+        clauses, params = ["1 = 0"], []
+    else:
+        clauses = [_product_in_portfolios(f"{prefix}product_id", len(allowed))]
+        params = list(allowed)
     if selection.portfolio_id is not None:
-        clauses.append(f"{prefix}portfolio_id = ?")
+        # Marts without a portfolio column (decisions, adoption, say/do) go through the
+        # catalog; asking for them by portfolio used to fail with a binder error.
+        clauses.append(
+            f"{prefix}portfolio_id = ?"
+            if has_portfolio
+            else _product_in_portfolios(f"{prefix}product_id", 1)
+        )
         params.append(selection.portfolio_id)
     if selection.product_ids:
         marks = ", ".join("?" for _ in selection.product_ids)
@@ -605,8 +688,10 @@ def _quarter_start(day: date) -> date:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _investment_mix(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection)
+def _investment_mix(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, has_portfolio=True)
     clauses.insert(0, "quarter_start between ? and ?")
     params = [_quarter_start(selection.start), _quarter_start(selection.end), *params]
     return _query(
@@ -634,19 +719,21 @@ def _investment_mix(path: str, version: Version, selection: Selection) -> pd.Dat
     )
 
 
-def investment_mix(selection: Selection) -> pd.DataFrame:
+def investment_mix(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """FTE-month share per investment category over the quarters `selection` touches.
 
     Columns: category (unallocated included), fte_months, share (of all FTE-months of
     the selection), target_share (catalog; null for unallocated), drift, and
     customer_commitment_cap (the cap in force).
     """
-    return _investment_mix(*_current(), selection)
+    return _investment_mix(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _commitment_by_portfolio(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "a")
+def _commitment_by_portfolio(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "a", has_portfolio=True)
     clauses.insert(0, "a.quarter_start between ? and ?")
     params = [_quarter_start(selection.start), _quarter_start(selection.end), *params]
     return _query(
@@ -673,13 +760,13 @@ def _commitment_by_portfolio(path: str, version: Version, selection: Selection) 
     )
 
 
-def commitment_by_portfolio(selection: Selection) -> pd.DataFrame:
+def commitment_by_portfolio(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Customer-commitment share of FTE-months per portfolio against the cap.
 
     Columns: portfolio_id, portfolio_name, customer_commitment_share,
     customer_commitment_cap, over_cap; highest share first.
     """
-    return _commitment_by_portfolio(*_current(), selection)
+    return _commitment_by_portfolio(*_current(), selection, _allowed(viewer))
 
 
 # -- goals ------------------------------------------------------------------------------
@@ -697,8 +784,13 @@ def okr_periods() -> list[str]:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _objective_scores(path: str, version: Version, periods: tuple[str, ...]) -> pd.DataFrame:
+def _objective_scores(
+    path: str, version: Version, periods: tuple[str, ...], allowed: Portfolios
+) -> pd.DataFrame:
     marks = ", ".join("?" for _ in periods) or "null"
+    # A director's org unit is their portfolio; its children are its products'
+    # objectives, which carry the same portfolio_id.
+    scoped, scope_params = _portfolio_clause(allowed, "o.portfolio_id")
     return _query(
         path,
         f"""
@@ -713,14 +805,14 @@ def _objective_scores(path: str, version: Version, periods: tuple[str, ...]) -> 
         left join (select distinct portfolio_id, portfolio_name from marts.dim_products) pf
             on pf.portfolio_id = o.portfolio_id
         left join marts.dim_products pr on pr.product_id = o.org_unit
-        where o.period in ({marks})
+        where o.period in ({marks}) {"".join(" and " + c for c in scoped)}
         order by o.period, o.portfolio_id, o.org_unit_kind = 'product', o.objective_id
         """,
-        list(periods),
+        [*periods, *scope_params],
     )
 
 
-def objective_scores(periods: tuple[str, ...]) -> pd.DataFrame:
+def objective_scores(periods: tuple[str, ...], viewer: Viewer | None = None) -> pd.DataFrame:
     """Objectives of the given OKR periods with their score, status and place in the tree.
 
     Columns: objective_id, title, period, kind, owner (role handle), org_unit,
@@ -728,61 +820,66 @@ def objective_scores(periods: tuple[str, ...]) -> pd.DataFrame:
     parent_objective_id, kr_count, scored_kr_count, at_risk_count,
     confidence_flag_count, score, score_bar, status, period_ended, scored_through.
     """
-    return _objective_scores(*_current(), tuple(periods))
+    return _objective_scores(*_current(), tuple(periods), _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _key_results(path: str, version: Version, period: str) -> pd.DataFrame:
+def _key_results(path: str, version: Version, period: str, allowed: Portfolios) -> pd.DataFrame:
+    scoped, scope_params = _portfolio_clause(allowed, "o.portfolio_id")
     return _query(
         path,
-        """
+        f"""
         select k.key_result_id, k.objective_id, k.title, k.kr_type, k.unit, k.weight,
                k.metric_binding, k.baseline, k.target, k.value, k.value_source,
                k.last_checkin_date, k.progress, k.score, k.expected_progress,
                k.confidence, k.status, k.confidence_flag, k.rejected_reason
         from marts.fct_key_result_progress k
         join marts.fct_objective_scores o using (objective_id)
-        where o.period = ? and k.is_latest_week
+        where o.period = ? and k.is_latest_week {"".join(" and " + c for c in scoped)}
         order by k.objective_id, k.key_result_id
         """,
-        [period],
+        [period, *scope_params],
     )
 
 
-def key_results(period: str) -> pd.DataFrame:
+def key_results(period: str, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every key result of an OKR period as it stands now (or at the period's end).
 
     Columns: key_result_id, objective_id, title, kr_type, unit, weight, metric_binding,
     baseline, target, value, value_source, last_checkin_date, progress (raw), score
     (capped), expected_progress, confidence, status, confidence_flag, rejected_reason.
     """
-    return _key_results(*_current(), period)
+    return _key_results(*_current(), period, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _confidence_by_week(path: str, version: Version, period: str) -> pd.DataFrame:
+def _confidence_by_week(
+    path: str, version: Version, period: str, allowed: Portfolios
+) -> pd.DataFrame:
+    scoped, scope_params = _portfolio_clause(allowed, "o.portfolio_id")
     return _query(
         path,
-        """
+        f"""
         select k.objective_id, k.week_start, avg(k.confidence) as confidence,
                avg(k.score) as score, max(k.expected_progress) as expected_progress
         from marts.fct_key_result_progress k
         join marts.fct_objective_scores o using (objective_id)
         where o.period = ? and k.reference_day <= coalesce(o.scored_through, k.reference_day)
+              {"".join(" and " + c for c in scoped)}
         group by k.objective_id, k.week_start
         order by k.objective_id, k.week_start
         """,
-        [period],
+        [period, *scope_params],
     )
 
 
-def confidence_by_week(period: str) -> pd.DataFrame:
+def confidence_by_week(period: str, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per objective and week of an OKR period: mean confidence and score of its key results.
 
     Columns: objective_id, week_start, confidence (null before any check-in), score,
     expected_progress. Weeks after the scoring date are left out.
     """
-    return _confidence_by_week(*_current(), period)
+    return _confidence_by_week(*_current(), period, _allowed(viewer))
 
 
 # -- decisions --------------------------------------------------------------------------
@@ -790,9 +887,9 @@ def confidence_by_week(period: str) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
 def _decision_latency(
-    path: str, version: Version, selection: Selection, first: date, last: date
+    path: str, version: Version, selection: Selection, first: date, last: date, allowed: Portfolios
 ) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection)
+    clauses, params = _product_clauses(selection, allowed)
     where = " and ".join(["decided_at is not null", *clauses])
     return _query(
         path,
@@ -820,7 +917,9 @@ def _decision_latency(
     )
 
 
-def decision_latency(selection: Selection, first: date, last: date) -> pd.DataFrame:
+def decision_latency(
+    selection: Selection, first: date, last: date, viewer: Viewer | None = None
+) -> pd.DataFrame:
     """Decisions per quarter (by decision date) for quarters starting `first`..`last`.
 
     Latency is recomputed from the decisions of the selected products, so a median of
@@ -828,12 +927,14 @@ def decision_latency(selection: Selection, first: date, last: date) -> pd.DataFr
     quarter (`2026-Q3`), quarter_start, decided, accepted, declined, reversed,
     median_days, p90_days.
     """
-    return _decision_latency(*_current(), selection, first, last)
+    return _decision_latency(*_current(), selection, first, last, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _decision_days(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection)
+def _decision_days(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed)
     where = " and ".join(["decided_at is not null", "decided_at >= ?", "decided_at < ?", *clauses])
     end = (pd.Timestamp(selection.end) + pd.offsets.MonthBegin(1)).date()
     return _query(
@@ -848,15 +949,17 @@ def _decision_days(path: str, version: Version, selection: Selection) -> pd.Data
     )
 
 
-def decision_days(selection: Selection) -> pd.DataFrame:
+def decision_days(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every decision made in the selection's months: idea_id, product_id, product_area,
     outcome, days_to_decision, reversed."""
-    return _decision_days(*_current(), selection)
+    return _decision_days(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _throughput(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection)
+def _throughput(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed)
     clauses.insert(0, "quarter_start between ? and ?")
     return _query(
         path,
@@ -873,17 +976,19 @@ def _throughput(path: str, version: Version, selection: Selection) -> pd.DataFra
     )
 
 
-def decision_throughput(selection: Selection) -> pd.DataFrame:
+def decision_throughput(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Ideas created and decided per quarter, and the undecided backlog at each close.
 
     Columns: quarter, quarter_start, is_complete, created, decided, undecided.
     """
-    return _throughput(*_current(), selection)
+    return _throughput(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _area_latency(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "l")
+def _area_latency(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "l")
     clauses.insert(0, "l.quarter_start between ? and ?")
     return _query(
         path,
@@ -900,21 +1005,23 @@ def _area_latency(path: str, version: Version, selection: Selection) -> pd.DataF
     )
 
 
-def area_latency(selection: Selection) -> pd.DataFrame:
+def area_latency(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Median and p90 days to decision per product area and quarter (`fct_decision_latency`).
 
     Columns: product_area, product_name, quarter, quarter_start, is_complete, decided,
     median_days, p90_days (null without decisions), undecided (backlog at the close).
     """
-    return _area_latency(*_current(), selection)
+    return _area_latency(*_current(), selection, _allowed(viewer))
 
 
 UNDECIDED_BUCKETS = ("0-7", "8-30", "31-90", "over_90")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _undecided(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection)
+def _undecided(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed)
     where = " and ".join(["decided_at is null", *clauses])
     return _query(
         path,
@@ -930,20 +1037,22 @@ def _undecided(path: str, version: Version, selection: Selection) -> pd.DataFram
     )
 
 
-def undecided_ageing(selection: Selection) -> pd.DataFrame:
+def undecided_ageing(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Undecided ideas on the as-of date by product area and age bucket.
 
     Columns: product_area, age_bucket (0-7, 8-30, 31-90, over_90), ideas, oldest_days.
     """
-    return _undecided(*_current(), selection)
+    return _undecided(*_current(), selection, _allowed(viewer))
 
 
 # -- roadmap ----------------------------------------------------------------------------
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _items_by_status(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "i")
+def _items_by_status(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "i", has_portfolio=True)
     where = " and ".join(clauses) or "true"
     return _query(
         path,
@@ -960,18 +1069,20 @@ def _items_by_status(path: str, version: Version, selection: Selection) -> pd.Da
     )
 
 
-def items_by_status(selection: Selection) -> pd.DataFrame:
+def items_by_status(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Roadmap items per product and status meaning (new, in_progress, delivered, ...).
 
     Columns: product_id, product_name, status_meaning, items. Not limited to the period:
     it is the roadmap as it stands now.
     """
-    return _items_by_status(*_current(), selection)
+    return _items_by_status(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _delivery(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "i")
+def _delivery(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "i", has_portfolio=True)
     clauses[:0] = ["i.delivered_on >= ?", "i.delivered_on < ?"]
     end = (pd.Timestamp(selection.end) + pd.offsets.MonthBegin(1)).date()
     return _query(
@@ -992,18 +1103,20 @@ def _delivery(path: str, version: Version, selection: Selection) -> pd.DataFrame
     )
 
 
-def delivery(selection: Selection) -> pd.DataFrame:
+def delivery(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Roadmap items delivered in the selection's months, per product, and how many on time.
 
     Columns: product_id, product_name, delivered, on_time, on_time_share,
     mean_slip_days_when_late (null when none was late).
     """
-    return _delivery(*_current(), selection)
+    return _delivery(*_current(), selection, _allowed(viewer))
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _say_do(path: str, version: Version, selection: Selection, by_product: bool) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "r")
+def _say_do(
+    path: str, version: Version, selection: Selection, by_product: bool, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "r")
     clauses[:0] = ["r.quarter_start between ? and ?"]
     product = (
         "r.product_id, coalesce(p.product_name, r.product_id) as product_name, "
@@ -1029,22 +1142,26 @@ def _say_do(path: str, version: Version, selection: Selection, by_product: bool)
     )
 
 
-def say_do(selection: Selection, by_product: bool = False) -> pd.DataFrame:
+def say_do(
+    selection: Selection, by_product: bool = False, viewer: Viewer | None = None
+) -> pd.DataFrame:
     """Say/do per quarter the selection touches (per product too when `by_product`).
 
     Columns: [product_id, product_name,] quarter, quarter_start, is_complete, committed,
     delivered, delivered_unplanned, say_do_ratio (delivered / committed; null without
     commitments).
     """
-    return _say_do(*_current(), selection, by_product)
+    return _say_do(*_current(), selection, by_product, _allowed(viewer))
 
 
 # -- adoption ---------------------------------------------------------------------------
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False)
-def _adoption(path: str, version: Version, selection: Selection) -> pd.DataFrame:
-    clauses, params = _product_clauses(selection, "a")
+def _adoption(
+    path: str, version: Version, selection: Selection, allowed: Portfolios
+) -> pd.DataFrame:
+    clauses, params = _product_clauses(selection, allowed, "a")
     clauses[:0] = ["a.month between ? and ?"]
     return _query(
         path,
@@ -1064,14 +1181,14 @@ def _adoption(path: str, version: Version, selection: Selection) -> pd.DataFrame
     )
 
 
-def feature_adoption(selection: Selection) -> pd.DataFrame:
+def feature_adoption(selection: Selection, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every feature in every month of the selection: accounts that enabled it, then users.
 
     Columns: feature_id, product_id, product_name, month, released_on, is_released,
     eligible_accounts, enabled_accounts, enabled_share, active_users, feature_users,
     adoption_rate, stickiness, first_milestone_month, days_release_to_milestone.
     """
-    return _adoption(*_current(), selection)
+    return _adoption(*_current(), selection, _allowed(viewer))
 
 
 # -- unmapped values --------------------------------------------------------------------
@@ -1089,7 +1206,9 @@ def _unmapped_values(path: str, version: Version) -> pd.DataFrame:
     )
 
 
-def unmapped_values() -> pd.DataFrame:
+def unmapped_values(viewer: Viewer | None = None) -> pd.DataFrame:
     """Every source value the catalog does not map (`marts.fct_unmapped_values`), the
-    costliest first: source, kind, value, occurrences, amount, fte_months, currency."""
-    return _unmapped_values(*_current())
+    costliest first: source, kind, value, occurrences, amount, fte_months, currency.
+    Full access only: empty for anyone else."""
+    frame = _unmapped_values(*_current())
+    return frame if _sees_everything(viewer) else frame.iloc[0:0]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from dashboards import charts, data, formatting, periods
 from dashboards.filters import GlobalFilters
+from dashboards.viewers import Viewer
 
 QUARTERS_OF_TREND = 8  # two years of quarters: enough to see a trend, few enough to read
 
@@ -37,13 +38,15 @@ class Scope:
 
     portfolio_id: str | None = None
     product_ids: tuple[str, ...] = ()
+    # Who the figures are for; None outside the app (the CLI's board pack) reads everything.
+    viewer: Viewer | None = None
 
     @classmethod
     def of(cls, picked: GlobalFilters | None) -> Scope:
         """The scope of the shared filters (everything when there are none)."""
         if picked is None:
             return cls()
-        return cls(picked.portfolio_id, picked.product_ids)
+        return cls(picked.portfolio_id, picked.product_ids, picked.viewer)
 
     def months(self, first: periods.Quarter, last: periods.Quarter) -> data.Selection:
         """The selection from `first`'s first month to `last`'s last month."""
@@ -71,7 +74,7 @@ def revenue_by_product(
     quarter: periods.Quarter, scope: Scope, currency: str
 ) -> tuple[Figure, pd.DataFrame]:
     """Revenue, R&D cost and contribution per product in `quarter`, and the summary behind it."""
-    summary = data.product_summary(scope.months(quarter, quarter))
+    summary = data.product_summary(scope.months(quarter, quarter), scope.viewer)
     products = summary[summary["product_id"] != data.UNMAPPED]
     losing = products[products["loss_making"]].sort_values("contribution")
     if products.empty:
@@ -116,7 +119,7 @@ def revenue_by_product(
 
 def monthly_trend(quarter: periods.Quarter, scope: Scope, currency: str) -> Figure:
     """Revenue and R&D cost month by month over the four quarters up to `quarter`."""
-    monthly = data.monthly_totals(scope.months(quarter.back(3), quarter))
+    monthly = data.monthly_totals(scope.months(quarter.back(3), quarter), scope.viewer)
     revenue, rnd_cost = float(monthly["revenue"].sum()), float(monthly["rnd_cost"].sum())
     share = rnd_cost / revenue if revenue else None
     takeaway = (
@@ -139,7 +142,7 @@ def monthly_trend(quarter: periods.Quarter, scope: Scope, currency: str) -> Figu
 
 def investment_mix(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.DataFrame]:
     """Share of effort per investment category in `quarter` against the targets."""
-    mix = data.investment_mix(scope.months(quarter, quarter))
+    mix = data.investment_mix(scope.months(quarter, quarter), scope.viewer)
     by_category = mix.set_index("category")
     parts = []
     for category in ("new_capability", "customer_commitment"):
@@ -167,7 +170,7 @@ def investment_mix(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.D
 
 def commitment_vs_cap(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.DataFrame]:
     """Customer-commitment share per portfolio in `quarter` against the cap."""
-    shares = data.commitment_by_portfolio(scope.months(quarter, quarter))
+    shares = data.commitment_by_portfolio(scope.months(quarter, quarter), scope.viewer)
     cap = float(shares["customer_commitment_cap"].max()) if len(shares) else 0.10
     over = shares[shares["over_cap"]]
     if over.empty:
@@ -199,7 +202,7 @@ OFF_TRACK = ("at_risk", "lagging", "missed")
 
 def objective_scores(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.DataFrame]:
     """The objectives of the OKR quarter `quarter`, scored, the off-track ones named."""
-    objectives = scope.objectives(data.objective_scores((quarter.key,)))
+    objectives = scope.objectives(data.objective_scores((quarter.key,), scope.viewer))
     off = objectives[objectives["status"].isin(OFF_TRACK)].sort_values("score")
     ended = bool(objectives["period_ended"].all()) if len(objectives) else False
     if objectives.empty:
@@ -228,7 +231,9 @@ def objective_scores(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd
 def decision_latency(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.DataFrame]:
     """Median and p90 days to decision per quarter, the last eight up to `quarter`."""
     first = quarter.back(QUARTERS_OF_TREND - 1)
-    latency = data.decision_latency(scope.months(first, quarter), first.start, quarter.start)
+    latency = data.decision_latency(
+        scope.months(first, quarter), first.start, quarter.start, scope.viewer
+    )
     by_quarter = latency.set_index("quarter")
     now = by_quarter["median_days"].get(quarter.key)
     before = by_quarter["median_days"].get(quarter.previous.key)
@@ -246,7 +251,7 @@ def decision_latency(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd
                     f", {direction} from {formatting.days(before)} in {quarter.previous.label}"
                 )
         takeaway += f"; 90th percentile {formatting.days(p90)}."
-        areas = data.area_latency(scope.months(quarter, quarter))
+        areas = data.area_latency(scope.months(quarter, quarter), scope.viewer)
         slowest = areas.dropna(subset=["median_days"]).sort_values("median_days").tail(1)
         if len(slowest):
             area = slowest.iloc[0]
@@ -267,7 +272,7 @@ def decision_latency(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd
 def say_do(quarter: periods.Quarter, scope: Scope) -> tuple[Figure, pd.DataFrame]:
     """Say/do per quarter, the last eight up to `quarter`."""
     first = quarter.back(QUARTERS_OF_TREND - 1)
-    ratios = data.say_do(scope.months(first, quarter))
+    ratios = data.say_do(scope.months(first, quarter), viewer=scope.viewer)
     by_quarter = ratios.set_index("quarter")
     if quarter.key not in by_quarter.index or pd.isna(by_quarter.loc[quarter.key, "say_do_ratio"]):
         takeaway = f"Nothing was committed at the start of {quarter.label}."

@@ -2,6 +2,8 @@
 
 They are drawn by the entry point (`streamlit_app.py`) before the page runs, so they
 keep their values when the user moves between pages; pages read them with `current()`.
+The options are only the portfolios and products the signed-in viewer may see, and the
+picked filters carry that viewer so every query a page makes is scoped to it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboards import data, periods
+from dashboards import access, data, periods
+from dashboards.viewers import Viewer
 
 ALL_PORTFOLIOS = "All portfolios"
 STATE_KEY = "_global_filters"
@@ -25,6 +28,7 @@ class GlobalFilters:
     portfolio_name: str
     product_ids: tuple[str, ...]
     product_names: tuple[str, ...]
+    viewer: Viewer
 
     @property
     def selection(self) -> data.Selection:
@@ -56,10 +60,11 @@ def render_sidebar() -> GlobalFilters | None:
     """Draw the shared filters in the sidebar; None when there is no data to filter yet."""
     if data.serving_unavailable() is not None:
         return None
+    viewer = access.viewer()
     bounds = data.month_bounds()
     if bounds is None:
         return None
-    catalog = data.products()
+    catalog = data.products(viewer)
     options = {period.label: period for period in periods.period_options(*bounds)}
     with st.sidebar:
         st.markdown("**Filters** (shared by every page)")
@@ -75,6 +80,10 @@ def render_sidebar() -> GlobalFilters | None:
         portfolio_names = dict(
             zip(portfolios["portfolio_name"], portfolios["portfolio_id"], strict=True)
         )
+        # A value kept from another login, or set by hand, that is not an option here
+        # falls back to the default rather than failing the page.
+        if st.session_state.get("portfolio") not in (ALL_PORTFOLIOS, *portfolio_names):
+            st.session_state.pop("portfolio", None)
         portfolio_name = st.selectbox(
             "Portfolio", [ALL_PORTFOLIOS, *portfolio_names], key="portfolio"
         )
@@ -85,6 +94,9 @@ def render_sidebar() -> GlobalFilters | None:
         product_names = dict(
             zip(in_portfolio["product_name"], in_portfolio["product_id"], strict=True)
         )
+        kept = st.session_state.get("products")
+        if kept is not None and not set(kept) <= set(product_names):
+            st.session_state["products"] = [name for name in kept if name in product_names]
         chosen = st.multiselect(
             "Products", list(product_names), placeholder="All products", key="products"
         )
@@ -95,6 +107,7 @@ def render_sidebar() -> GlobalFilters | None:
         portfolio_name=portfolio_name,
         product_ids=tuple(product_names[name] for name in chosen if name in product_names),
         product_names=tuple(name for name in chosen if name in product_names),
+        viewer=viewer,
     )
     st.session_state[STATE_KEY] = picked
     return picked

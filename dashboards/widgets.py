@@ -1,14 +1,17 @@
-"""Page furniture shared by every page: a chart with its help icon and its downloads,
-the "data as of" line and the note shown when a mart is not published yet."""
+"""Page furniture shared by every page: a chart with its help icon and its downloads, a
+table with its CSV / XLSX downloads, the "data as of" line, the note shown when a mart
+is not published yet, and the sign-in gate every page passes first."""
 
 from __future__ import annotations
 
 import re
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
-from dashboards import data, filters, metric_definitions, render
+from dashboards import access, data, exports, filters, metric_definitions, render
+from dashboards.viewers import Viewer
 
 DEFINITIONS_PAGE = "app_pages/definitions.py"
 
@@ -58,6 +61,58 @@ def chart(chart_spec: alt.TopLevelMixin, name: str, metrics: tuple[str, ...]) ->
         )
 
 
+def table(frame: pd.DataFrame, name: str, viewer: Viewer, **dataframe_options: object) -> None:
+    """`st.dataframe(frame, **dataframe_options)` with CSV and XLSX downloads of it.
+
+    The files hold the columns shown (those `column_config` hides are left out), only
+    rows of the viewer's portfolios, and text that cannot run as a spreadsheet formula.
+    """
+    st.dataframe(frame, **dataframe_options)
+    hidden = {
+        column
+        for column, config in (dataframe_options.get("column_config") or {}).items()  # type: ignore[union-attr]
+        if config is None
+    }
+    # Full access keeps every row, and needs no catalog (data health shows tables even
+    # before anything is published).
+    catalog = data.products(viewer) if viewer.portfolios is not None else None
+    rows = (
+        frame
+        if catalog is None
+        else exports.scoped(frame, viewer, catalog["product_id"], catalog["product_name"])
+    )
+    shown = rows[[column for column in rows.columns if column not in hidden]]
+    slug = _slug(name)
+    with st.container(horizontal=True, gap="small"):
+        st.download_button(
+            "CSV",
+            data=lambda: exports.to_csv(shown),
+            file_name=f"{slug}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"csv_{slug}",
+            type="tertiary",
+        )
+        st.download_button(
+            "XLSX",
+            data=lambda: exports.to_xlsx(shown, slug),
+            file_name=f"{slug}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"xlsx_{slug}",
+            type="tertiary",
+        )
+
+
+def gate(page: str) -> Viewer:
+    """The signed-in viewer, after stopping the page unless their role may open `page`."""
+    viewer = access.viewer()
+    access.no_data_unless_allowed(viewer, page)
+    return viewer
+
+
 def as_of_caption(*extra: str) -> None:
     """`Data as of <published>` and any further notes, as one caption line."""
     refresh = data.refresh_info()
@@ -77,11 +132,13 @@ def require_tables(*names: str) -> bool:
     return True
 
 
-def start_page(title: str) -> filters.GlobalFilters:
-    """The page's title, then stop with what to run unless there is data to show.
+def start_page(title: str, page: str) -> filters.GlobalFilters:
+    """The sign-in gate for `page` (its `app_pages/` file name), the page's title, then
+    stop with what to run unless there is data to show.
 
-    Returns the shared filters the entry point drew.
+    Returns the shared filters the entry point drew, carrying the viewer.
     """
+    gate(page)
     st.title(title)
     unavailable = data.serving_unavailable()
     if unavailable is not None:

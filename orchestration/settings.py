@@ -78,6 +78,12 @@ class Settings:
     # source file and rebuild incremental dbt models from scratch, e.g. after a new
     # pseudonym key, a catalog change or a reader upgrade.
     full_refresh: bool = False
+    # `PRODUCTOPS_DASHBOARD_PASSWORD`: one shared password that signs anyone in with full
+    # access (the simplest sign-in). Kept out of repr.
+    dashboard_password: str | None = field(default=None, repr=False)
+    # `PRODUCTOPS_DASHBOARD_ACCESS_FILE`: a TOML file outside the repository mapping each
+    # login (OIDC e-mail or user name) to a role, portfolios and a password hash.
+    dashboard_access_file: Path | None = None
 
     @property
     def warehouse_path(self) -> Path:
@@ -185,4 +191,10 @@ def get_settings() -> Settings:
         bamboohr_api_key=os.environ.get("BAMBOOHR_API_KEY") or None,
         bamboohr_report_id=os.environ.get("BAMBOOHR_REPORT_ID") or None,
         full_refresh=_flag(os.environ.get(FULL_REFRESH_VAR)),
+        dashboard_password=os.environ.get("PRODUCTOPS_DASHBOARD_PASSWORD") or None,
+        dashboard_access_file=(
+            Path(os.environ["PRODUCTOPS_DASHBOARD_ACCESS_FILE"]).resolve()
+            if os.environ.get("PRODUCTOPS_DASHBOARD_ACCESS_FILE")
+            else None
+        ),
     )

@@ -68,7 +68,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if not settings.serving_path.exists():
         _say(f"no published warehouse at {settings.serving_path}: run `productops refresh` first")
         return 1
-    _say(f"dashboards: http://localhost:{port}  (Ctrl+C to stop)")
     command = [
         sys.executable, "-m", "streamlit", "run",
         str(PROJECT_ROOT / "dashboards" / "streamlit_app.py"),
@@ -76,7 +75,49 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
     ]
+    if _sign_in_mode() == "off":
+        # Nothing configured shows everything to whoever connects: this machine only.
+        command += ["--server.address", "127.0.0.1"]
+        _say("sign-in is off: serving on 127.0.0.1 only (see README: turning sign-in on)")
+    _say(f"dashboards: http://localhost:{port}  (Ctrl+C to stop)")
     return subprocess.call(command, env=os.environ.copy())
+
+
+def _sign_in_mode() -> str:
+    """`oidc`, `password` or `off`, as the dashboards will see it (secrets files included)."""
+    from dashboards.access_file import oidc_configured_in_files, sign_in_mode
+    from orchestration.settings import PROJECT_ROOT, get_settings
+
+    settings = get_settings()
+    secrets = [
+        Path.cwd() / ".streamlit" / "secrets.toml",
+        PROJECT_ROOT / ".streamlit" / "secrets.toml",
+        Path.home() / ".streamlit" / "secrets.toml",
+    ]
+    return sign_in_mode(
+        settings.dashboard_password,
+        settings.dashboard_access_file,
+        oidc_configured_in_files(*secrets),
+    )
+
+
+def _cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from dashboards.passwords import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            _say("the two passwords differ; nothing hashed")
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        _say("an empty password cannot be hashed")
+        return 2
+    _say(hash_password(password))
+    return 0
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -163,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the dashboards on the published warehouse")
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(run=_cmd_serve)
+
+    hashing = commands.add_parser(
+        "hash-password",
+        help="print a password hash for the dashboards' access file (reads the password "
+        "from the terminal, or one line of stdin)",
+    )
+    hashing.set_defaults(run=_cmd_hash_password)
 
     pack = commands.add_parser(
         "board-pack", help="write the CPO's board pack (PPTX) for a quarter from the serving copy"

@@ -6,10 +6,10 @@ import streamlit as st
 
 from dashboards import charts, data, formatting, periods, widgets
 
-picked = widgets.start_page("Adoption")
+picked = widgets.start_page("Adoption", "adoption")
 if not widgets.require_tables("marts.fct_feature_adoption"):
     st.stop()
-adoption = data.feature_adoption(picked.selection)
+adoption = data.feature_adoption(picked.selection, picked.viewer)
 if adoption.empty:
     st.info("No feature usage in this period and scope: analytics may not cover it.")
     st.stop()
@@ -49,9 +49,11 @@ widgets.chart(
 widgets.chart(charts.adoption_trend(adoption), "adoption_trend", ("adoption_rate",))
 
 st.subheader(f"By feature, {month_label}")
-st.dataframe(
+widgets.table(
     latest.sort_values("enabled_share", ascending=False),
     hide_index=True,
+    name="adoption_by_feature",
+    viewer=picked.viewer,
     key="adoption_table",
     column_config={
         "feature_id": st.column_config.TextColumn("Feature"),

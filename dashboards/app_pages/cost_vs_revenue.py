@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import charts, data, filters, formatting, metric_definitions, widgets
 
+viewer = widgets.gate("cost_vs_revenue")
 st.title("Cost vs revenue")
 
 unavailable = data.serving_unavailable()
@@ -38,7 +39,7 @@ def money(value: float) -> str:
     return formatting.money(value, basis.currency)
 
 
-totals = data.totals(selection)
+totals = data.totals(selection, viewer)
 revenue_col, cost_col, contribution_col, pct_col = st.columns(4)
 revenue_col.metric("Revenue", money(totals.revenue), border=True)
 cost_col.metric(
@@ -50,7 +51,7 @@ cost_col.metric(
 contribution_col.metric("Contribution", money(totals.contribution), border=True)
 pct_col.metric("R&D % of revenue", formatting.percent(totals.rnd_pct_of_revenue), border=True)
 
-summary = data.product_summary(selection)
+summary = data.product_summary(selection, viewer)
 losing = summary[summary["loss_making"]]
 if not losing.empty:
     names = ", ".join(losing["product_name"])
@@ -68,7 +69,7 @@ widgets.chart(
 with st.expander("How revenue, R&D cost and contribution are defined"):
     st.markdown(metric_definitions.REVENUE_VS_RND_COST)
 
-monthly = data.monthly_totals(selection)
+monthly = data.monthly_totals(selection, viewer)
 trend_col, pct_trend_col = st.columns(2)
 with trend_col:
     widgets.chart(
@@ -99,9 +100,11 @@ table = summary.assign(flag=summary["loss_making"].map({True: "R&D cost > revenu
 ]
 # The table keeps exact figures (sortable numbers); the tiles above are rounded.
 money_format = formatting.table_money_format(basis.currency)
-st.dataframe(
+widgets.table(
     table,
     hide_index=True,
+    name="cost_vs_revenue_by_product",
+    viewer=viewer,
     placeholder="—",
     column_config={
         "product_name": st.column_config.TextColumn("Product"),

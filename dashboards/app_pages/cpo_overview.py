@@ -8,7 +8,8 @@ import streamlit as st
 
 from dashboards import board_pack, charts, data, figures, formatting, periods, widgets
 
-picked = widgets.start_page("CPO overview")
+picked = widgets.start_page("CPO overview", "cpo_overview")
+viewer = picked.viewer
 basis = data.basis()
 quarter = picked.quarter
 previous = quarter.previous
@@ -31,8 +32,8 @@ def show(figure: figures.Figure) -> None:
     st.markdown(f"**{figure.takeaway}**")
 
 
-now = data.totals(picked.for_quarter(quarter))
-before = data.totals(picked.for_quarter(previous))
+now = data.totals(picked.for_quarter(quarter), viewer)
+before = data.totals(picked.for_quarter(previous), viewer)
 revenue_col, cost_col, contribution_col, pct_col = st.columns(4)
 revenue_col.metric(
     "Revenue",
@@ -69,7 +70,7 @@ pct_col.metric(
 st.subheader(f"Revenue, R&D cost and contribution by product, {quarter.label}")
 by_product, summary = figures.revenue_by_product(quarter, scope, basis.currency)
 show(by_product)
-previous_summary = data.product_summary(picked.for_quarter(previous))
+previous_summary = data.product_summary(picked.for_quarter(previous), viewer)
 change = summary[["product_name", "revenue", "rnd_cost", "contribution"]].merge(
     previous_summary[["product_name", "contribution"]].rename(
         columns={"contribution": "previous_contribution"}
@@ -79,9 +80,11 @@ change = summary[["product_name", "revenue", "rnd_cost", "contribution"]].merge(
 )
 change["contribution_change"] = change["contribution"] - change["previous_contribution"]
 money_format = formatting.table_money_format(basis.currency)
-st.dataframe(
+widgets.table(
     change,
     hide_index=True,
+    name="revenue_by_product",
+    viewer=viewer,
     placeholder="—",
     key="cpo_by_product",
     column_config={
@@ -100,7 +103,7 @@ if widgets.require_tables("marts.fct_investment_allocation"):
     st.subheader(f"Where R&D effort went, {quarter.label}")
     mix_figure, mix = figures.investment_mix(quarter, scope)
     cap_figure, shares = figures.commitment_vs_cap(quarter, scope)
-    previous_mix = data.investment_mix(picked.for_quarter(previous)).set_index("category")
+    previous_mix = data.investment_mix(picked.for_quarter(previous), viewer).set_index("category")
     share_now = mix.set_index("category")["share"].get("customer_commitment")
     share_before = previous_mix["share"].get("customer_commitment")
     cap = float(mix["customer_commitment_cap"].max()) if len(mix) else 0.10
@@ -131,7 +134,9 @@ if widgets.require_tables("marts.fct_objective_scores"):
         okr_quarter = quarter
     st.subheader(f"Objectives at risk, {okr_quarter.label}")
     objective_figure, objectives = figures.objective_scores(okr_quarter, scope)
-    previous_objectives = scope.objectives(data.objective_scores((okr_quarter.previous.key,)))
+    previous_objectives = scope.objectives(
+        data.objective_scores((okr_quarter.previous.key,), viewer)
+    )
     off_now = int(objectives["status"].isin(figures.OFF_TRACK).sum())
     off_before = int(previous_objectives["status"].isin(figures.OFF_TRACK).sum())
     st.metric(
@@ -150,7 +155,7 @@ if widgets.require_tables("marts.fct_objective_scores"):
         status=lambda f: f["status"].map(charts.STATUS_LABELS).fillna(f["status"])
     )
     if not at_risk.empty:
-        st.dataframe(
+        widgets.table(
             at_risk[
                 [
                     "org_unit_name",
@@ -164,6 +169,8 @@ if widgets.require_tables("marts.fct_objective_scores"):
                 ]
             ],
             hide_index=True,
+            name="objectives_at_risk",
+            viewer=viewer,
             key="cpo_at_risk",
             column_config={
                 "org_unit_name": st.column_config.TextColumn("Product / portfolio"),
@@ -218,6 +225,8 @@ if widgets.require_tables("marts.fct_decisions", "marts.fct_roadmap_predictabili
         )
         show(say_do_figure)
 
+if not viewer.may_download_board_pack:
+    st.stop()  # the board pack is the whole company's: CPO and product ops only
 st.subheader("Board pack")
 missing = [mart for mart in board_pack.MARTS if not data.table_present(mart)]
 if missing:

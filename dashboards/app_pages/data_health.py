@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import data, filters, formatting, metric_definitions
+from dashboards import data, filters, formatting, metric_definitions, widgets
 
+viewer = widgets.gate("data_health")
 st.title("Data health")
 
 # Shown before anything else, and even without a serving copy: a refresh the quality gate
 # stopped is why the data below may be older than expected.
-failures = data.quality_failures()
+failures = data.quality_failures(viewer)
 if not failures.empty:
     blocked = ", ".join(sorted(failures["source"].unique()))
     st.error(
@@ -19,9 +20,11 @@ if not failures.empty:
         "exports was landed and the dashboards keep showing the last good data. Fix the "
         "export and drop it again (or run `productops refresh`)."
     )
-    st.dataframe(
+    widgets.table(
         failures,
         hide_index=True,
+        name="quality_failures",
+        viewer=viewer,
         column_config={
             "source": st.column_config.TextColumn("Source"),
             "checked_at": st.column_config.DatetimeColumn("Checked (UTC)"),
@@ -53,7 +56,7 @@ else:
     st.caption(" · ".join(details))
 
 st.subheader("Freshness per source")
-freshness = data.source_freshness()
+freshness = data.source_freshness(viewer=viewer)
 if freshness is None:
     st.caption("This serving copy records no source loads; the next refresh adds them.")
 else:
@@ -65,9 +68,11 @@ else:
         )
     else:
         st.caption("Every source's export is within its limit.")
-    st.dataframe(
+    widgets.table(
         freshness,
         hide_index=True,
+        name="freshness",
+        viewer=viewer,
         width=900,
         column_config={
             "source": st.column_config.TextColumn("Source"),
@@ -81,7 +86,7 @@ else:
     )
 
 st.subheader("Rows per mart")
-counts, counted_from = data.mart_row_counts()
+counts, counted_from = data.mart_row_counts(viewer)
 st.caption(f"Row counts from {counted_from}.")
 empty = counts.loc[counts["rows"] == 0, "mart"].tolist()
 if empty:
@@ -89,9 +94,11 @@ if empty:
         f"{len(empty)} mart(s) published no rows: {', '.join(empty)}. "
         "Check that their sources are present in the sources folder."
     )
-st.dataframe(
+widgets.table(
     counts,
     hide_index=True,
+    name="rows_per_mart",
+    viewer=viewer,
     width=560,
     column_config={
         "mart": st.column_config.TextColumn("Mart"),
@@ -113,7 +120,7 @@ st.caption(
     "does not map their SKU, cost centre or HR team."
 )
 
-shares = data.unmapped_share(period.start, period.end).set_index("measure")
+shares = data.unmapped_share(period.start, period.end, viewer).set_index("measure")
 revenue_col, cost_col, people_col, other_col = st.columns(4)
 for column, measure in (
     (revenue_col, "revenue"),
@@ -135,9 +142,11 @@ with st.expander("How the unmapped bucket works"):
     st.markdown(metric_definitions.UNMAPPED_BUCKET)
 
 money_format = formatting.table_money_format(basis.currency)
-st.dataframe(
+widgets.table(
     shares.reset_index()[["label", "unmapped", "total", "share"]],
     hide_index=True,
+    name="unmapped_share",
+    viewer=viewer,
     width=760,
     placeholder="—",
     column_config={
@@ -148,14 +157,16 @@ st.dataframe(
     },
 )
 
-by_month = data.unmapped_by_month(period.start, period.end)
+by_month = data.unmapped_by_month(period.start, period.end, viewer)
 if by_month.empty:
     st.success("Nothing landed on unmapped in this period: the catalog maps every source value.")
 else:
     st.markdown(f"**Months with unmapped amounts** ({len(by_month)} of {period.months})")
-    st.dataframe(
+    widgets.table(
         by_month,
         hide_index=True,
+        name="unmapped_by_month",
+        viewer=viewer,
         width=760,
         column_config={
             "month": st.column_config.DateColumn("Month", format="MMM YYYY"),
@@ -170,7 +181,7 @@ st.subheader("Values the catalog does not map")
 if not data.table_present("marts.fct_unmapped_values"):
     st.caption("This serving copy has no `marts.fct_unmapped_values`; the next refresh adds it.")
 else:
-    unmapped = data.unmapped_values()
+    unmapped = data.unmapped_values(viewer)
     if unmapped.empty:
         st.success("The catalog maps every value the sources sent.")
     else:
@@ -178,9 +189,11 @@ else:
             "Every value a source sent that `catalog.yml` does not map, the costliest first "
             "(amounts over the whole history). Map each where the last column says and refresh."
         )
-        st.dataframe(
+        widgets.table(
             unmapped.assign(what_to_do=unmapped["kind"].map(metric_definitions.unmapped_fix)),
             hide_index=True,
+            name="unmapped_values",
+            viewer=viewer,
             key="unmapped_values",
             column_config={
                 "source": st.column_config.TextColumn("Source"),

@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboards import charts, data, formatting, periods, widgets
 
-picked = widgets.start_page("Decisions")
+picked = widgets.start_page("Decisions", "decisions")
+viewer = picked.viewer
 if not widgets.require_tables("marts.fct_decisions", "marts.fct_decision_latency"):
     st.stop()
 selection = picked.selection
@@ -15,7 +16,9 @@ quarter = picked.quarter
 widgets.as_of_caption(picked.period.span, picked.scope, f"quarter figures: {quarter.label}")
 
 first = periods.Quarter.of(picked.period.start)
-latency = data.decision_latency(selection, first.start, periods.Quarter.of(picked.period.end).start)
+latency = data.decision_latency(
+    selection, first.start, periods.Quarter.of(picked.period.end).start, viewer
+)
 by_quarter = latency.set_index("quarter")
 
 
@@ -29,7 +32,7 @@ median_now = quarter_value("median_days", quarter.key)
 median_before = quarter_value("median_days", quarter.previous.key)
 p90_now = quarter_value("p90_days", quarter.key)
 p90_before = quarter_value("p90_days", quarter.previous.key)
-undecided = data.undecided_ageing(selection)
+undecided = data.undecided_ageing(selection, viewer)
 waiting = int(undecided["ideas"].sum())
 over_90 = int(undecided.loc[undecided["age_bucket"] == "over_90", "ideas"].sum())
 
@@ -69,7 +72,7 @@ trend_col, histogram_col = st.columns(2)
 with trend_col:
     widgets.chart(charts.decision_latency_trend(latency), "decision_latency", ("days_to_decision",))
 with histogram_col:
-    days = data.decision_days(selection)
+    days = data.decision_days(selection, viewer)
     if days.empty:
         st.info("No decisions were made in this period.")
     else:
@@ -78,7 +81,7 @@ with histogram_col:
 throughput_col, ageing_col = st.columns(2)
 with throughput_col:
     widgets.chart(
-        charts.decision_throughput_chart(data.decision_throughput(selection)),
+        charts.decision_throughput_chart(data.decision_throughput(selection, viewer)),
         "decision_throughput",
         ("days_to_decision",),
     )
@@ -91,10 +94,12 @@ with ageing_col:
         )
 
 st.subheader(f"By product area, {quarter.label}")
-areas = data.area_latency(picked.for_quarter(quarter))
-st.dataframe(
+areas = data.area_latency(picked.for_quarter(quarter), viewer)
+widgets.table(
     areas.sort_values("median_days", ascending=False, na_position="last"),
     hide_index=True,
+    name="latency_by_area",
+    viewer=viewer,
     key="latency_by_area",
     column_config={
         "product_area": st.column_config.TextColumn("Product area"),

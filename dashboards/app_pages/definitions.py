@@ -4,10 +4,13 @@ docs. The help icon beside each chart links here (`?metric=<key>`)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from dashboards import widgets
 from dashboards.metric_definitions import METRICS, METRICS_BY_KEY, dbt_column_descriptions
 
+viewer = widgets.gate("definitions")
 st.title("Definitions")
 st.caption(
     "The contract of every mart (METRICS.md), as the dbt docs of `dbt_project/models/marts/` "
@@ -41,18 +44,22 @@ if asked in METRICS_BY_KEY:
     show(asked, highlighted=True)
     st.divider()
 
-st.dataframe(
-    [
-        {
-            "Metric": metric.name,
-            "Formula": metric.formula,
-            "Grain": metric.grain,
-            "Source": f"marts.{metric.source}",
-            "Configuration": metric.configuration,
-        }
-        for metric in METRICS
-    ],
+widgets.table(
+    pd.DataFrame(
+        [
+            {
+                "Metric": metric.name,
+                "Formula": metric.formula,
+                "Grain": metric.grain,
+                "Source": f"marts.{metric.source}",
+                "Configuration": metric.configuration,
+            }
+            for metric in METRICS
+        ]
+    ),
     hide_index=True,
+    name="definitions",
+    viewer=viewer,
     key="definitions_table",
     column_config={"Formula": st.column_config.TextColumn(width="large")},
 )

@@ -13,7 +13,8 @@ from dashboards import charts, data, formatting, periods, widgets
 ALL = ""
 URL_KEYS = {"goals_period": "okr_period", "goals_org_unit": "org_unit", "goals_owner": "owner"}
 
-picked = widgets.start_page("Goals")
+picked = widgets.start_page("Goals", "goals")
+viewer = picked.viewer
 if not widgets.require_tables("marts.fct_objective_scores", "marts.fct_key_result_progress"):
     st.stop()
 
@@ -44,7 +45,7 @@ period = period_col.selectbox(
     key="goals_period",
 )
 
-objectives = data.objective_scores((period,))
+objectives = data.objective_scores((period,), viewer)
 if picked.portfolio_id is not None:
     objectives = objectives[objectives["portfolio_id"] == picked.portfolio_id]
 units = (
@@ -99,7 +100,7 @@ if objectives.empty:
     st.info("No objectives match these filters.")
     st.stop()
 
-key_results = data.key_results(period)
+key_results = data.key_results(period, viewer)
 key_results = key_results[key_results["objective_id"].isin(objectives["objective_id"])]
 off_track = objectives["status"].isin(("at_risk", "lagging", "missed"))
 count_col, score_col, off_col, flag_col = st.columns(4)
@@ -136,7 +137,7 @@ tree = objectives.sort_values(
     ],
     status_label=lambda f: f["status"].map(charts.STATUS_LABELS).fillna(f["status"]),
 )
-st.dataframe(
+widgets.table(
     tree[
         [
             "objective",
@@ -151,6 +152,8 @@ st.dataframe(
         ]
     ],
     hide_index=True,
+    name="objective_tree",
+    viewer=viewer,
     key="objective_tree",
     column_config={
         "objective": st.column_config.TextColumn("Objective", width="large"),
@@ -177,7 +180,7 @@ widgets.chart(
     "key_result_progress",
     ("key_result_progress",),
 )
-confidence = data.confidence_by_week(period)
+confidence = data.confidence_by_week(period, viewer)
 confidence = confidence[confidence["objective_id"].isin(objectives["objective_id"])]
 names = dict(zip(objectives["objective_id"], objectives["org_unit_name"], strict=True))
 widgets.chart(charts.confidence_trend(confidence, names), "confidence_trend", ("confidence",))
@@ -185,7 +188,7 @@ widgets.chart(charts.confidence_trend(confidence, names), "confidence_trend", ("
 flagged = key_results[key_results["confidence_flag"] | key_results["status"].isin(("at_risk",))]
 if not flagged.empty:
     st.subheader("Key results to talk about")
-    st.dataframe(
+    widgets.table(
         flagged.assign(
             status_label=flagged["status"].map(charts.STATUS_LABELS),
             expected=flagged["expected_progress"],
@@ -203,6 +206,8 @@ if not flagged.empty:
             ]
         ],
         hide_index=True,
+        name="key_results_to_talk_about",
+        viewer=viewer,
         key="flagged_key_results",
         column_config={
             "key_result_id": st.column_config.TextColumn("Key result"),

@@ -6,14 +6,15 @@ import streamlit as st
 
 from dashboards import charts, data, formatting, widgets
 
-picked = widgets.start_page("Portfolio")
+picked = widgets.start_page("Portfolio", "portfolio")
+viewer = picked.viewer
 if not widgets.require_tables("marts.fct_portfolio_items", "marts.fct_roadmap_predictability"):
     st.stop()
 selection = picked.selection
 widgets.as_of_caption(picked.period.span, picked.scope)
 
-delivery = data.delivery(selection)
-ratios = data.say_do(selection)
+delivery = data.delivery(selection, viewer)
+ratios = data.say_do(selection, viewer=viewer)
 complete = ratios[ratios["is_complete"]]
 delivered = int(delivery["delivered"].sum())
 on_time = int(delivery["on_time"].sum())
@@ -45,7 +46,7 @@ else:
 status_col, on_time_chart_col = st.columns(2)
 with status_col:
     widgets.chart(
-        charts.items_by_status_chart(data.items_by_status(selection)),
+        charts.items_by_status_chart(data.items_by_status(selection, viewer)),
         "roadmap_items_by_status",
         ("on_time",),
     )
@@ -58,10 +59,12 @@ with on_time_chart_col:
 widgets.chart(charts.say_do_trend(ratios), "say_do", ("say_do_ratio",))
 
 st.subheader("Say/do by product and quarter")
-by_product = data.say_do(selection, by_product=True)
-st.dataframe(
+by_product = data.say_do(selection, by_product=True, viewer=viewer)
+widgets.table(
     by_product.sort_values(["quarter_start", "say_do_ratio"], ascending=[False, True]),
     hide_index=True,
+    name="say_do_by_product",
+    viewer=viewer,
     key="say_do_by_product",
     column_config={
         "product_id": None,
