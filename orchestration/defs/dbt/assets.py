@@ -89,7 +89,10 @@ def build_dbt_assets(project: DbtProject = DBT_PROJECT) -> AssetsDefinition:
     ) -> Iterator[Any]:
         with dbt_subprocess_environment(get_settings().warehouse_path):
             invocation = dbt.cli(
-                dbt_build_args(full_refresh=config.full_refresh),
+                dbt_build_args(
+                    full_refresh=config.full_refresh,
+                    settings_full_refresh=get_settings().full_refresh,
+                ),
                 context=context,
                 raise_on_error=False,
             )

@@ -51,13 +51,15 @@ def dbt_env(warehouse_path: Path) -> dict[str, str]:
     return {WAREHOUSE_ENV_VAR: str(warehouse_path), **dbt_target_env(get_settings())}
 
 
-def dbt_build_args(*, full_refresh: bool = False) -> list[str]:
+def dbt_build_args(*, full_refresh: bool = False, settings_full_refresh: bool = False) -> list[str]:
     """The `dbt build` arguments; dagster-dbt adds the selection of the run's assets.
 
-    `full_refresh` rebuilds incremental models and snapshots from scratch.
+    `full_refresh` (the run's config) or `settings_full_refresh` (`PRODUCTOPS_FULL_REFRESH`,
+    `productops refresh --full-refresh`) rebuilds incremental models and snapshots from
+    scratch; otherwise the incremental allocation models recompute only what changed.
     """
     args = ["build"]
-    if full_refresh:
+    if full_refresh or settings_full_refresh:
         args.append("--full-refresh")
     return args
 

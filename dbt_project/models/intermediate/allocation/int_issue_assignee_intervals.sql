@@ -1,15 +1,64 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='issue_id',
+        on_schema_change='append_new_columns',
+        post_hook="{{ issues_gone_from_jira_deleted() }}"
+    )
+}}
 -- Who each Jira issue was assigned to, as intervals [valid_from, valid_to): from its
 -- creation with the assignee its first change replaced (or its current assignee when
 -- it never changed hands), then one interval per assignee change; null person_key means
 -- unassigned and valid_to null means it still holds. A hand-over mid-day gives both
 -- people that day, as METRICS.md counts any instant of the day.
 
+--
+-- Incremental like int_issue_status_intervals: only issues whose issue row or assignee
+-- changes landed after the newest source_loaded_at already built are recomputed.
+
 with
+
+all_issues as (
+
+    select issue_id, assignee_key, created_at, loaded_at
+    from {{ ref('stg_jira__issues') }}
+
+),
+
+all_changes as (
+
+    select * from {{ ref('stg_jira__assignee_changes') }}
+
+),
+
+watermark as (
+
+    -- the newest landing this build has seen, written on every row it builds
+    select max(loaded_at) as source_loaded_at
+    from (
+        select max(loaded_at) as loaded_at from all_issues
+        union all
+        select max(loaded_at) from all_changes
+    ) as newest
+
+),
+
+{% if is_incremental() %}
+changed_issues as (
+
+    {{ changed_jira_issues('all_issues', 'all_changes') }}
+
+),
+{% endif %}
 
 issues as (
 
     select issue_id, assignee_key, created_at
-    from {{ ref('stg_jira__issues') }}
+    from all_issues
+    {% if is_incremental() %}
+    where issue_id in (select issue_id from changed_issues)
+    {% endif %}
 
 ),
 
@@ -22,7 +71,10 @@ changes as (
             order by changed_at, {{ dbt.length('history_id') }}, history_id, item_index
         ) as change_number
 
-    from {{ ref('stg_jira__assignee_changes') }}
+    from all_changes
+    {% if is_incremental() %}
+    where issue_id in (select issue_id from changed_issues)
+    {% endif %}
 
 ),
 
@@ -81,9 +133,11 @@ final as (
         change_number,
         person_key,
         valid_from,
-        valid_to
+        valid_to,
+        watermark.source_loaded_at
 
     from bounded
+    cross join watermark
     where valid_to is null or valid_to > valid_from
 
 )

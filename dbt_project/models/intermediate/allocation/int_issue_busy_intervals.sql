@@ -1,14 +1,17 @@
+{{ config(materialized='table') }}
 -- When each issue was both in an in-progress status and assigned to someone: the
 -- intersection of its status and assignee intervals (METRICS.md "Allocation of a
 -- person's month"). valid_to is null while the issue is still in progress with that
 -- person. first_day / last_day are the UTC days the interval touches: an interval
--- ending exactly at midnight does not touch the day that midnight starts.
+-- ending exactly at midnight does not touch the day that midnight starts. A table, so
+-- its tests and int_issue_person_days read it instead of recomputing the join;
+-- source_loaded_at is the newer of the two intervals' landings.
 
 with
 
 in_progress as (
 
-    select issue_id, valid_from, valid_to
+    select issue_id, valid_from, valid_to, source_loaded_at
     from {{ ref('int_issue_status_intervals') }}
     where status_category = 'in_progress'
 
@@ -16,7 +19,7 @@ in_progress as (
 
 assigned as (
 
-    select issue_id, person_key, valid_from, valid_to
+    select issue_id, person_key, valid_from, valid_to, source_loaded_at
     from {{ ref('int_issue_assignee_intervals') }}
     where person_key is not null
 
@@ -36,7 +39,12 @@ overlapping as (
             when assigned.valid_to is null then in_progress.valid_to
             when assigned.valid_to < in_progress.valid_to then assigned.valid_to
             else in_progress.valid_to
-        end as valid_to
+        end as valid_to,
+        case
+            when assigned.source_loaded_at > in_progress.source_loaded_at
+                then assigned.source_loaded_at
+            else in_progress.source_loaded_at
+        end as source_loaded_at
 
     from in_progress
     inner join assigned
@@ -59,7 +67,8 @@ final as (
             when cast(cast(valid_to as date) as {{ dbt.type_timestamp() }}) = valid_to
                 then cast({{ dbt.dateadd('day', -1, 'cast(valid_to as date)') }} as date)
             else cast(valid_to as date)
-        end as last_day
+        end as last_day,
+        source_loaded_at
 
     from overlapping
     where valid_to is null or valid_to > valid_from

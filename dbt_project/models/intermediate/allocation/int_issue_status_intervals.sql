@@ -1,15 +1,64 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='issue_id',
+        on_schema_change='append_new_columns',
+        post_hook="{{ issues_gone_from_jira_deleted() }}"
+    )
+}}
 -- Each Jira issue's status history as intervals [valid_from, valid_to): from its
 -- creation in the status its first change left (or its current status when it never
 -- changed), then one interval per status change. valid_to is null while the status
 -- still holds. Changes at the same instant keep only the last (zero-length intervals
 -- are dropped), and a reopened issue simply gets a new in-progress interval.
+--
+-- Incremental: a build recomputes only the issues whose issue row or status changes
+-- landed after the newest source_loaded_at already built (all of an issue's intervals,
+-- from all its changes); issues gone from Jira are deleted afterwards.
 
 with
+
+all_issues as (
+
+    select issue_id, status, status_category, created_at, loaded_at
+    from {{ ref('stg_jira__issues') }}
+
+),
+
+all_changes as (
+
+    select * from {{ ref('stg_jira__status_changes') }}
+
+),
+
+watermark as (
+
+    -- the newest landing this build has seen, written on every row it builds
+    select max(loaded_at) as source_loaded_at
+    from (
+        select max(loaded_at) as loaded_at from all_issues
+        union all
+        select max(loaded_at) from all_changes
+    ) as newest
+
+),
+
+{% if is_incremental() %}
+changed_issues as (
+
+    {{ changed_jira_issues('all_issues', 'all_changes') }}
+
+),
+{% endif %}
 
 issues as (
 
     select issue_id, status, status_category, created_at
-    from {{ ref('stg_jira__issues') }}
+    from all_issues
+    {% if is_incremental() %}
+    where issue_id in (select issue_id from changed_issues)
+    {% endif %}
 
 ),
 
@@ -31,7 +80,10 @@ changes as (
             order by changed_at, {{ dbt.length('history_id') }}, history_id, item_index
         ) as change_number
 
-    from {{ ref('stg_jira__status_changes') }}
+    from all_changes
+    {% if is_incremental() %}
+    where issue_id in (select issue_id from changed_issues)
+    {% endif %}
 
 ),
 
@@ -95,9 +147,11 @@ final as (
         status,
         status_category,
         valid_from,
-        valid_to
+        valid_to,
+        watermark.source_loaded_at
 
     from bounded
+    cross join watermark
     where valid_to is null or valid_to > valid_from
 
 )

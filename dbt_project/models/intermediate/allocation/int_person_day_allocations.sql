@@ -1,22 +1,26 @@
 {{ config(materialized='table') }}
--- Restricted (per person). The person-day engine of METRICS.md: each working day of a
--- person's month is split equally across the Jira issues in progress and assigned to
--- them that day; each issue's part goes to its product and category
--- (int_issue_targets, the team's default category when no rule decides). A day with no
--- such issue goes to the team's product as 'unallocated'. share_of_month sums to 1 per
+-- Restricted (per person). The person-day engine's result (METRICS.md) per person,
+-- month and issue: int_person_issue_months' shares of each person-month, each issue's
+-- part sent to its product and category (int_issue_targets, the team's default
+-- category when no rule decides), the share without an issue to the team's product as
+-- 'unallocated', priced with the person-month's FTE and loaded cost. These joins are
+-- cheap and rebuilt every time, so epic, roadmap and catalog remapping and salary or FX
+-- changes never wait for the incremental shares. share_of_month sums to 1 per
 -- person-month, so allocation moves cost between products and loses none.
 
 with
 
-person_days as (
+shares as (
 
-    select * from {{ ref('int_person_working_days') }}
+    select employee_key, month, issue_id, share_of_month
+    from {{ ref('int_person_issue_months') }}
 
 ),
 
-issue_days as (
+person_months as (
 
-    select issue_id, person_key, day from {{ ref('int_issue_person_days') }}
+    select employee_key, month, team_id, product_id, fte_month, loaded_cost
+    from {{ ref('int_person_months') }}
 
 ),
 
@@ -33,50 +37,34 @@ teams as (
 
 ),
 
-split as (
-
-    select
-        person_days.*,
-        issue_days.issue_id,
-        count(issue_days.issue_id) over (
-            partition by person_days.employee_key, person_days.month, person_days.day
-        ) as issues_that_day
-
-    from person_days
-    left join issue_days
-        on person_days.person_key = issue_days.person_key
-        and person_days.day = issue_days.day
-
-),
-
 allocated as (
 
     select
-        split.employee_key,
-        split.month,
-        split.day,
-        split.team_id,
-        split.issue_id,
+        shares.employee_key,
+        shares.month,
+        person_months.team_id,
+        shares.issue_id,
         targets.feature_id,
         case
-            when split.issue_id is null then split.team_product_id
+            when shares.issue_id is null then person_months.product_id
             else targets.product_id
         end as product_id,
         case
-            when split.issue_id is null then 'unallocated'
+            when shares.issue_id is null then 'unallocated'
             else coalesce(targets.rule_category, teams.default_category, 'unmapped')
         end as category,
-        split.share_of_month
-            / case when split.issues_that_day = 0 then 1 else split.issues_that_day end
-            as share_of_month,
-        split.fte_month,
-        split.loaded_cost
+        shares.share_of_month,
+        person_months.fte_month,
+        person_months.loaded_cost
 
-    from split
+    from shares
+    inner join person_months
+        on shares.employee_key = person_months.employee_key
+        and shares.month = person_months.month
     left join targets
-        on split.issue_id = targets.issue_id
+        on shares.issue_id = targets.issue_id
     left join teams
-        on split.team_id = teams.team_id
+        on person_months.team_id = teams.team_id
 
 ),
 

@@ -18,6 +18,7 @@ final as (
         history_id,
         item_index,
         changed_at,
+        loaded_at,
         from_value as from_person_key,
         to_value as to_person_key
 

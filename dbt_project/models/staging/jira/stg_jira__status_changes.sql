@@ -34,6 +34,7 @@ renamed as (
         changelog.history_id,
         changelog.item_index,
         changelog.changed_at,
+        changelog.loaded_at,
         changelog.from_string as from_status,
         changelog.to_string as to_status,
         changelog.from_value as from_status_id,
@@ -50,6 +51,7 @@ final as (
         renamed.history_id,
         renamed.item_index,
         renamed.changed_at,
+        renamed.loaded_at,
         renamed.from_status,
         renamed.to_status,
         {{ jira_status_meaning('from_map.meaning', 'from_jira.status_category', 'renamed.from_status') }}

@@ -1,0 +1,53 @@
+{#
+  Helpers of the incremental allocation models (README "Incremental models"). Every
+  incremental model records, on each row it writes, the newest raw `_loaded_at` (or
+  upstream build time) it had seen; the next build recomputes only what arrived after.
+#}
+
+{% macro watermark_of(relation, column) -%}
+    {#- The newest value of `column` in an already built relation; 1900 when it is empty
+        or was built before the column existed, so the first build after an upgrade
+        recomputes everything instead of failing. -#}
+    {%- if has_column(relation, column) -%}
+    coalesce(
+        (select max({{ column }}) from {{ relation }}),
+        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+    )
+    {%- else -%}
+    cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro changed_jira_issues(issues_relation, changes_relation, watermark_column='source_loaded_at') -%}
+    {#- Issues whose issue row or one of whose changes landed after this model's watermark. -#}
+    select issue_id from {{ issues_relation }}
+    where loaded_at > {{ watermark_of(this, watermark_column) }}
+    union
+    select issue_id from {{ changes_relation }}
+    where loaded_at > {{ watermark_of(this, watermark_column) }}
+{%- endmacro %}
+
+{% macro months_outside_spine_deleted(month_column='month') -%}
+    {#- Post-hook of month-keyed incremental models: a month that left the spine leaves. -#}
+    delete from {{ this }}
+    where {{ month_column }} < (select min(month) from {{ ref('int_month_spine') }})
+        or {{ month_column }} > (select max(month) from {{ ref('int_month_spine') }})
+{%- endmacro %}
+
+{% macro issues_gone_from_jira_deleted() -%}
+    {#- Post-hook of issue-keyed incremental models: an issue deleted in Jira leaves. -#}
+    delete from {{ this }} as built
+    where not exists (
+        select 1 from {{ ref('stg_jira__issues') }} as issues
+        where issues.issue_id = built.issue_id
+    )
+{%- endmacro %}
+
+{% macro has_column(relation, column) -%}
+    {#- Whether an already built relation has `column` (true while parsing). -#}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+    {{ return(column | lower in names) }}
+{%- endmacro %}
