@@ -18,6 +18,7 @@ import pyarrow as pa
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
+from connectors.registry import FileChoice, every_file
 from connectors.source_files import load_json, page_files, relative_name
 from connectors.values import parse_date, parse_timestamp, text
 
@@ -189,17 +190,18 @@ _SERIES: tuple[
 )
 
 
-def read_aha_folder(sources_dir: Path) -> dict[str, pa.Table]:
+def read_aha_folder(sources_dir: Path, wanted: FileChoice = every_file) -> dict[str, pa.Table]:
     """Every `roadmap__*` table from `<sources_dir>/roadmap/aha/` (empty when absent).
 
     A record repeated on a later page (the API re-paged while data changed) is kept
-    once, from the last page it appears on.
+    once, from the last page it appears on; `wanted` narrows the pages read (an
+    incremental landing reads new or changed ones, and landing lets later pages win).
     """
     folder = sources_dir / AHA_DIR
     tables: dict[str, pa.Table] = {}
     for prefix, records_key, table, to_rows in _SERIES:
         rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for item in _records(page_files(folder, f"{prefix}_page"), sources_dir, records_key):
+        for item in _records(wanted(page_files(folder, f"{prefix}_page")), sources_dir, records_key):
             for row in to_rows(item):
                 rows[tuple(row[k] for k in table.key)] = row
         builder = TableBuilder(table)

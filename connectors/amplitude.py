@@ -22,6 +22,7 @@ from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
 from connectors.pseudonymise import Pseudonymiser
+from connectors.registry import FileChoice, every_file
 from connectors.source_files import iter_json_lines, relative_name
 from connectors.values import parse_timestamp, text
 
@@ -104,12 +105,19 @@ def _events(files: list[Path], sources_dir: Path) -> Iterator[tuple[str, int, di
 
 
 def read_amplitude_folder(
-    sources_dir: Path, pseudonymise: Pseudonymiser, batch_rows: int = 50_000
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    batch_rows: int = 50_000,
+    wanted: FileChoice = every_file,
 ) -> dict[str, pa.Table]:
-    """`analytics__events` from every export file (an empty table when there are none)."""
+    """`analytics__events` from every export file (an empty table when there are none).
+
+    `wanted` narrows the files to read (an incremental landing reads new or changed ones).
+    """
     builder = TableBuilder(schemas.ANALYTICS_EVENTS, batch_rows=batch_rows)
     seen: set[str] = set()
-    for source, line, event in _events(amplitude_files(sources_dir / AMPLITUDE_DIR), sources_dir):
+    files = wanted(amplitude_files(sources_dir / AMPLITUDE_DIR))
+    for source, line, event in _events(files, sources_dir):
         row = event_row(event, pseudonymise, source, line)
         if row["event_id"] in seen:
             continue

@@ -21,25 +21,39 @@ from connectors.feature_usage_csv import read_feature_usage_folder
 from connectors.mixpanel import MIXPANEL_DIR, read_mixpanel_folder
 from connectors.pendo import read_pendo_folder
 from connectors.pseudonymise import Pseudonymiser
+from connectors.registry import FileChoice, every_file
 from connectors.segment import SEGMENT_DIR, read_segment_folder
 
 
-def read_analytics_folder(sources_dir: Path, pseudonymise: Pseudonymiser) -> dict[str, pa.Table]:
-    """Every `analytics__*` table from `<sources_dir>/analytics/` (empty when absent)."""
-    events = read_amplitude_folder(sources_dir, pseudonymise)[schemas.ANALYTICS_EVENTS.name]
-    others = event_files(sources_dir / MIXPANEL_DIR) or event_files(sources_dir / SEGMENT_DIR)
+def read_analytics_folder(
+    sources_dir: Path, pseudonymise: Pseudonymiser, wanted: FileChoice = every_file
+) -> dict[str, pa.Table]:
+    """Every `analytics__*` table from `<sources_dir>/analytics/` (empty when absent).
+
+    `wanted` narrows every format's files (an incremental landing reads new or changed
+    ones); an event id is then kept once among the files read.
+    """
+    events = read_amplitude_folder(sources_dir, pseudonymise, wanted=wanted)[
+        schemas.ANALYTICS_EVENTS.name
+    ]
+    others = wanted(event_files(sources_dir / MIXPANEL_DIR)) or wanted(
+        event_files(sources_dir / SEGMENT_DIR)
+    )
     if others:
         # Only built when another format is present: a set of every Amplitude id is big.
         seen = set(events.column("event_id").to_pylist())
         events = pa.concat_tables(
             [
                 events,
-                read_mixpanel_folder(sources_dir, pseudonymise, seen),
-                read_segment_folder(sources_dir, pseudonymise, seen),
+                read_mixpanel_folder(sources_dir, pseudonymise, seen, wanted),
+                read_segment_folder(sources_dir, pseudonymise, seen, wanted),
             ]
         )
     usage = pa.concat_tables(
-        [read_pendo_folder(sources_dir, pseudonymise), read_feature_usage_folder(sources_dir)]
+        [
+            read_pendo_folder(sources_dir, pseudonymise, wanted),
+            read_feature_usage_folder(sources_dir, wanted),
+        ]
     )
     return {
         schemas.ANALYTICS_EVENTS.name: events,

@@ -19,6 +19,7 @@ import pyarrow as pa
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.csv_headers import map_columns, read_header
+from connectors.registry import FileChoice, every_file
 from connectors.source_files import iter_csv_rows, relative_name
 from connectors.values import cell, parse_date, parse_number, required, text
 
@@ -97,7 +98,7 @@ def read_usage_files(
     return builder.finish()
 
 
-def read_feature_usage_folder(sources_dir: Path) -> pa.Table:
-    """`analytics__daily_feature_usage` from `analytics/feature_usage/*.csv`."""
-    files = csv_files(sources_dir / FEATURE_USAGE_DIR)
+def read_feature_usage_folder(sources_dir: Path, wanted: FileChoice = every_file) -> pa.Table:
+    """`analytics__daily_feature_usage` from `analytics/feature_usage/*.csv` (of `wanted`)."""
+    files = wanted(csv_files(sources_dir / FEATURE_USAGE_DIR))
     return read_usage_files(files, sources_dir, CANDIDATES, REQUIRED)

@@ -36,6 +36,7 @@ from connectors.event_rows import (
     user_key,
 )
 from connectors.pseudonymise import Pseudonymiser
+from connectors.registry import FileChoice, every_file
 from connectors.values import parse_number, text
 
 MIXPANEL_DIR = Path("analytics") / "mixpanel"
@@ -98,16 +99,19 @@ def event_row(
 
 
 def read_mixpanel_folder(
-    sources_dir: Path, pseudonymise: Pseudonymiser, seen: set[str] | None = None
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    seen: set[str] | None = None,
+    wanted: FileChoice = every_file,
 ) -> pa.Table:
-    """`analytics__events` from every Mixpanel export file under `analytics/mixpanel/`."""
+    """`analytics__events` from every Mixpanel export file (of `wanted`) in `analytics/mixpanel/`."""
     folder = sources_dir / MIXPANEL_DIR
 
     def project_app(path: Path) -> str | None:
         return path.parent.name if path.parent != folder else None
 
     return read_event_files(
-        event_files(folder),
+        wanted(event_files(folder)),
         sources_dir,
         lambda event, source, line, path: event_row(
             event, pseudonymise, source, line, project_app(path)

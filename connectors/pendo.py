@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from connectors.feature_usage_csv import csv_files, read_usage_files
 from connectors.pseudonymise import Pseudonymiser
+from connectors.registry import FileChoice, every_file
 from connectors.values import parse_date, text
 
 PENDO_DIR = Path("analytics") / "pendo"
@@ -49,10 +50,12 @@ def parse_day(value: str | None) -> date | None:
     return parse_date(cleaned)
 
 
-def read_pendo_folder(sources_dir: Path, pseudonymise: Pseudonymiser) -> pa.Table:
-    """`analytics__daily_feature_usage` from every Pendo feature-event CSV."""
+def read_pendo_folder(
+    sources_dir: Path, pseudonymise: Pseudonymiser, wanted: FileChoice = every_file
+) -> pa.Table:
+    """`analytics__daily_feature_usage` from every Pendo feature-event CSV (of `wanted`)."""
     return read_usage_files(
-        csv_files(sources_dir / PENDO_DIR),
+        wanted(csv_files(sources_dir / PENDO_DIR)),
         sources_dir,
         CANDIDATES,
         REQUIRED,

@@ -21,6 +21,15 @@ if TYPE_CHECKING:
     from connectors.productboard import ProductboardConfig
 
 
+# Narrows a reader's list of files to the ones to read (see `ReadContext.wanted`).
+FileChoice = Callable[[list[Path]], list[Path]]
+
+
+def every_file(paths: list[Path]) -> list[Path]:
+    """All of `paths`: the `FileChoice` of a full read."""
+    return paths
+
+
 @dataclass(frozen=True)
 class ReadContext:
     """What a reader needs: where the files are and how to pseudonymise people."""
@@ -45,6 +54,16 @@ class ReadContext:
     amplitude: AmplitudeApiConfig | None = None
     # Read headcount from BambooHR's API instead of hr/ files (BAMBOOHR_SUBDOMAIN is set).
     bamboohr: BambooHrApiConfig | None = None
+    # An incremental landing: True for the files to read (new or changed since the last
+    # landing). Readers of exports that accumulate (Jira pages, event files, Aha! pages)
+    # skip the others; None reads every file.
+    file_filter: Callable[[Path], bool] | None = None
+
+    def wanted(self, paths: list[Path]) -> list[Path]:
+        """The files of `paths` to read: all of them, or only new or changed ones."""
+        if self.file_filter is None:
+            return paths
+        return [path for path in paths if self.file_filter(path)]
 
 
 @dataclass(frozen=True)

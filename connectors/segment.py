@@ -35,6 +35,7 @@ from connectors.event_rows import (
     user_key,
 )
 from connectors.pseudonymise import Pseudonymiser
+from connectors.registry import FileChoice, every_file
 from connectors.values import parse_timestamp, text
 
 SEGMENT_DIR = Path("analytics") / "segment"
@@ -103,11 +104,14 @@ def message_row(
 
 
 def read_segment_folder(
-    sources_dir: Path, pseudonymise: Pseudonymiser, seen: set[str] | None = None
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    seen: set[str] | None = None,
+    wanted: FileChoice = every_file,
 ) -> pa.Table:
-    """`analytics__events` from every Segment file under `analytics/segment/`."""
+    """`analytics__events` from every Segment file (of `wanted`) under `analytics/segment/`."""
     return read_event_files(
-        event_files(sources_dir / SEGMENT_DIR),
+        wanted(event_files(sources_dir / SEGMENT_DIR)),
         sources_dir,
         lambda message, source, line, _path: message_row(message, pseudonymise, source, line),
         seen,

@@ -73,7 +73,7 @@ def _read_finance(context: ReadContext) -> dict[str, pa.Table]:
 
 def _read_analytics(context: ReadContext) -> dict[str, pa.Table]:
     if context.amplitude is None:
-        return read_analytics_folder(context.sources_dir, context.pseudonymise)
+        return read_analytics_folder(context.sources_dir, context.pseudonymise, context.wanted)
     # Amplitude from its Export API (only the hours since the last run: landing merges
     # by event id) instead of analytics/amplitude/; every other format from its files,
     # an event id Amplitude already gave kept once, as read_analytics_folder does.
@@ -116,7 +116,7 @@ def _read_roadmap(context: ReadContext) -> dict[str, pa.Table]:
     # Aha! from its API when AHA_DOMAIN is set, else roadmap/aha/ files; Productboard
     # when PRODUCTBOARD_TOKEN is set; plus every roadmap/exports/ file.
     aha = context.aha
-    tables = read_aha_api(aha) if aha is not None else read_aha_folder(context.sources_dir)
+    tables = read_aha_api(aha) if aha is not None else read_aha_folder(context.sources_dir, context.wanted)
     items = [tables.get(schemas.ROADMAP_ITEMS.name, schemas.ROADMAP_ITEMS.schema.empty_table())]
     productboard = context.productboard
     if productboard is not None or roadmap_export_files(context.sources_dir):

@@ -124,12 +124,14 @@ def land(
     rows: pa.Table,
     batch_id: str,
     loaded_at: datetime,
+    in_transaction: bool = False,
 ) -> int:
     """Merge `rows` into `raw.<table>` by natural key and return how many rows landed.
 
     In one transaction, rows whose key appears among the new rows are deleted and the
     new rows inserted with `_loaded_at` (UTC) and `_batch_id`, so re-running a refresh
     replaces instead of duplicating, and a failure leaves the table as it was.
+    `in_transaction`: the caller holds a transaction open (a whole source lands as one).
     """
     rows = conform(raw_table, rows)
     if loaded_at.tzinfo is not None:
@@ -143,25 +145,61 @@ def land(
     )
     con.register(view, rows)
     try:
-        con.begin()
+        if not in_transaction:
+            con.begin()
         try:
             _ensure_table(con, raw_table, incoming)
-            con.execute(
-                f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {incoming} AS i "
-                f"WHERE {same_key})"
-            )
-            con.execute(
-                f"INSERT INTO {target} ({columns}, {LOADED_AT}, {BATCH_ID}) "
-                f"SELECT {columns}, ?::TIMESTAMP, ? FROM {incoming}",
-                [loaded_at, batch_id],
-            )
-            con.commit()
+            if rows.num_rows:
+                _merge(con, target, incoming, columns, same_key, loaded_at, batch_id)
+            if not in_transaction:
+                con.commit()
         except BaseException:
-            con.rollback()
+            if not in_transaction:
+                con.rollback()
             raise
     finally:
         con.unregister(view)
     return rows.num_rows
+
+
+def _merge(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    incoming: str,
+    columns: str,
+    same_key: str,
+    loaded_at: datetime,
+    batch_id: str,
+) -> None:
+    con.execute(
+        f"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {incoming} AS i WHERE {same_key})"
+    )
+    con.execute(
+        f"INSERT INTO {target} ({columns}, {LOADED_AT}, {BATCH_ID}) "
+        f"SELECT {columns}, ?::TIMESTAMP, ? FROM {incoming}",
+        [loaded_at, batch_id],
+    )
+
+
+def rows_from_files(con: duckdb.DuckDBPyConnection, raw_table: RawTable, sources: list[str]) -> int:
+    """How many rows of `raw.<table>` came from the files `sources` (0 if no table)."""
+    if not sources:
+        return 0
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [RAW_SCHEMA, raw_table.name],
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    names = pa.table({"_source": pa.array(sources, pa.string())})
+    con.register("_landing_sources", names)
+    try:
+        return con.execute(
+            f"SELECT count(*) FROM {RAW_SCHEMA}.{quote(raw_table.name)} "
+            "WHERE _source IN (SELECT _source FROM _landing_sources)"
+        ).fetchall()[0][0]
+    finally:
+        con.unregister("_landing_sources")
 
 
 def utc_now() -> datetime:

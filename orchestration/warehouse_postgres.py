@@ -20,6 +20,7 @@ import pyarrow.csv as pa_csv
 from psycopg import sql
 
 from connectors.registry import RawTable
+from orchestration.defs.sources.file_manifest import LandedFile, ReadPlan
 from orchestration.settings import Settings, get_settings
 from orchestration.warehouse import BATCH_ID, LOADED_AT, RAW_SCHEMA, LandingSchemaError, conform
 
@@ -267,8 +268,99 @@ def latest_loads(con: psycopg.Connection) -> list[tuple]:
 
 
 def previous_counts(con: psycopg.Connection) -> dict[str, int]:
-    """Each raw table's row count in its latest recorded load."""
-    return {row[1]: int(row[5]) for row in latest_loads(con)}
+    """Each raw table's row count in its latest recorded load that read every file.
+
+    Loads that read only new or changed files (file_manifest.py) are no yardstick.
+    """
+    if LOADS_TABLE not in table_names(con, META_SCHEMA):
+        return {}
+    ensure_manifest_tables(con)
+    rows = con.execute(
+        sql.SQL(
+            "SELECT DISTINCT ON (table_name) table_name, row_count FROM {} AS l "
+            "WHERE batch_id NOT IN (SELECT r.batch_id FROM {} AS r "
+            "WHERE r.files_skipped > 0 AND r.source = l.source) "
+            "ORDER BY table_name, loaded_at DESC"
+        ).format(
+            sql.Identifier(META_SCHEMA, LOADS_TABLE), sql.Identifier(META_SCHEMA, _READS)
+        )
+    ).fetchall()
+    return {name: int(count) for name, count in rows}
+
+
+def previous_exported(con: psycopg.Connection) -> dict[str, datetime | None]:
+    """Each raw table's `exported_at` in its latest recorded load."""
+    return {row[1]: row[4] for row in latest_loads(con)}
+
+
+def rows_from_files(con: psycopg.Connection, raw_table: RawTable, sources: list[str]) -> int:
+    """How many rows of `raw.<table>` came from the files `sources` (0 if no table)."""
+    if not sources or not _table_types(con, RAW_SCHEMA, raw_table.name):
+        return 0
+    return con.execute(
+        sql.SQL("SELECT count(*) FROM {} WHERE _source = ANY(%s)").format(
+            sql.Identifier(RAW_SCHEMA, raw_table.name)
+        ),
+        [sources],
+    ).fetchone()[0]
+
+
+_FILES = "landed_files"
+_READS = "landing_reads"
+
+
+def ensure_manifest_tables(con: psycopg.Connection) -> None:
+    """Create `meta.landed_files` and `meta.landing_reads` (file_manifest.py) when missing."""
+    con.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(META_SCHEMA)))
+    con.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (source text, path text, size bigint, "
+            "mtime_ns bigint, sha256 text, read_context text, batch_id text)"
+        ).format(sql.Identifier(META_SCHEMA, _FILES))
+    )
+    con.execute(
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (source text, batch_id text, files_read bigint, "
+            "files_skipped bigint, reason text)"
+        ).format(sql.Identifier(META_SCHEMA, _READS))
+    )
+
+
+def landed_files(con: psycopg.Connection, source: str) -> tuple[str | None, dict[str, LandedFile]]:
+    """The read context and files of `source`'s last file landing (None, {} if none)."""
+    with con.transaction():
+        ensure_manifest_tables(con)
+    rows = con.execute(
+        sql.SQL(
+            "SELECT path, size, mtime_ns, sha256, read_context FROM {} WHERE source = %s"
+        ).format(sql.Identifier(META_SCHEMA, _FILES)),
+        [source],
+    ).fetchall()
+    contexts = {row[4] for row in rows}
+    context = contexts.pop() if len(contexts) == 1 else None
+    return context, {row[0]: LandedFile(row[0], row[1], row[2], row[3]) for row in rows}
+
+
+def record_files(con: psycopg.Connection, plan: ReadPlan, batch_id: str) -> None:
+    """Replace `plan.source`'s manifest with the files this landing covered."""
+    files = sql.Identifier(META_SCHEMA, _FILES)
+    with con.transaction():
+        ensure_manifest_tables(con)
+        con.execute(sql.SQL("DELETE FROM {} WHERE source = %s").format(files), [plan.source])
+        with con.cursor() as cursor:
+            cursor.executemany(
+                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s, %s)").format(files),
+                [
+                    [plan.source, f.path, f.size, f.mtime_ns, f.sha256, plan.context, batch_id]
+                    for f in plan.files.values()
+                ],
+            )
+        con.execute(
+            sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(
+                sql.Identifier(META_SCHEMA, _READS)
+            ),
+            [plan.source, batch_id, plan.files_read(), plan.files_skipped(), plan.reason],
+        )
 
 
 def record_loads(con: psycopg.Connection, records: Iterable[Any]) -> None:

@@ -18,7 +18,10 @@ from connectors.jira.api import JiraClient
 from connectors.jira.csv_export import export_files, read_csv_exports
 from connectors.jira.files import read_jira_folder
 from connectors.jira.incremental import sync_jira
-from connectors.registry import ReadContext
+from connectors.registry import ReadContext, every_file
+
+# Pseudonym -> person key of Jira account ids seen with an e-mail in issue pages.
+PEOPLE_CACHE = "jira_file_people.json"
 
 
 def catalog_project_keys(context: ReadContext) -> list[str]:
@@ -46,8 +49,12 @@ def read_jira_api(context: ReadContext) -> dict[str, pa.Table]:
 
 def read_jira_files(context: ReadContext) -> dict[str, pa.Table]:
     """Every `jira__*` table from `jira/`: JSON pages and CSV exports."""
-    tables = read_jira_folder(context.sources_dir, context.pseudonymise)
     exports = export_files(context.sources_dir)
+    # With CSV exports an issue's row depends on whether its JSON page is read too, so
+    # only JSON pages alone are read incrementally.
+    wanted = every_file if exports else context.wanted
+    cache = context.state_dir / PEOPLE_CACHE if context.state_dir is not None else None
+    tables = read_jira_folder(context.sources_dir, context.pseudonymise, wanted, cache)
     if exports:
         from_json = tables[schemas.JIRA_ISSUES.name]
         from_csv = read_csv_exports(exports, context.sources_dir, context.pseudonymise)

@@ -8,6 +8,8 @@ the run's id as batch id, recording the load in `meta.raw_loads`.
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -32,6 +34,13 @@ from connectors.productboard import ProductboardConfig
 from connectors.pseudonymise import make_pseudonymiser
 from connectors.registry import RawTable, ReadContext, Source
 from orchestration.defs.sources.drop_folder import DROP_SOURCES, intake
+from orchestration.defs.sources.file_manifest import (
+    ReadPlan,
+    fingerprint,
+    plan_read,
+    source_files,
+)
+from orchestration.defs.sources.file_manifest import read_context as manifest_context
 from orchestration.defs.sources.gate import check_result, check_specs, freshness_result, run_gate
 from orchestration.defs.sources.load_history import LoadRecord, exported_at
 from orchestration.defs.sources.quality import QualityGateFailed
@@ -125,6 +134,44 @@ def _productboard_config(settings: Settings) -> ProductboardConfig | None:
     return ProductboardConfig(token) if token else None
 
 
+def _reads_files_only(source: str, read_context: ReadContext) -> bool:
+    """Whether `source` is read from export files alone (no API with its own watermark)."""
+    apis = {
+        "jira": (read_context.jira,),
+        "hr": (read_context.bamboohr,),
+        "analytics": (read_context.amplitude,),
+        "roadmap": (read_context.aha, read_context.productboard),
+        "okrs": (read_context.productboard,),
+    }
+    return all(api is None for api in apis.get(source, ()))
+
+
+def _plan_read(source: Source, settings: Settings, read_context: ReadContext) -> ReadPlan | None:
+    """Which of the source's files to read (file_manifest.py); None for API sources."""
+    if not _reads_files_only(source.name, read_context):
+        return None
+    with open_landing(settings.warehouse_path, settings) as target:
+        landed = target.landed_files(source.name)
+    paths = source_files(source.name, settings.sources_dir, settings.catalog_path)
+    files = fingerprint(paths, settings.sources_dir, landed[1])
+    context = manifest_context(
+        read_context.pseudonymise("productops:file-manifest"), settings.catalog_path
+    )
+    return plan_read(source.name, files, context, landed, settings.full_refresh)
+
+
+def _exported(
+    rows: pa.Table, settings: Settings, loaded_at: Any, before: Any, plan: ReadPlan | None
+) -> Any:
+    """The table's export time: its rows' files, or on a partial read the newest of
+    those and what the previous load recorded (unchanged files are as old as then)."""
+    exported = exported_at(rows, settings.sources_dir, settings.catalog_path, loaded_at)
+    if plan is None or plan.full:
+        return exported
+    known = [value for value in (exported, before) if value is not None]
+    return max(known) if known else None
+
+
 def build_source_assets(source: Source) -> AssetsDefinition:
     """The `raw_<source>` multi-asset: read the source, land each of its tables."""
     tables_by_name = {table.name: table for table in source.tables}
@@ -158,30 +205,43 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             amplitude=_amplitude_api_config(settings),
             bamboohr=_bamboohr_api_config(settings),
         )
+        plan = _plan_read(source, settings, read_context)
+        if plan is not None and not plan.full:
+            read_context = replace(read_context, file_filter=plan.wants(settings.sources_dir))
         # Read everything before opening the warehouse, so the write lock is held only
         # for the landing itself.
-        tables = source.read(read_context)
+        tables = {} if plan is not None and plan.skips_everything else source.read(read_context)
+        if plan is not None:
+            context.log.info(
+                f"read {plan.files_read()} of {len(plan.files)} files of {source.name} "
+                f"({plan.files_skipped()} unchanged since they landed): {plan.reason}"
+            )
         unknown = sorted(set(tables) - set(tables_by_name))
         if unknown:
             raise ValueError(
                 f"source {source.name!r} returned tables it does not declare: {unknown}"
             )
         loaded_at = utc_now()
-        gate = run_gate(source, tables, settings.warehouse_path, context.run.run_id, loaded_at)
+        gate = run_gate(
+            source, tables, settings.warehouse_path, context.run.run_id, loaded_at, plan
+        )
         if gate.failed:
             for name, outcomes in gate.outcomes.items():
                 for outcome in outcomes:
                     yield check_result(key_of[name], outcome)
             raise QualityGateFailed(source.name, gate.failed)
         records = []
-        with open_landing(settings.warehouse_path, settings) as target:
+        with open_landing(settings.warehouse_path, settings) as target, target.transaction():
+            # One transaction: the rows, the load history and the file manifest commit
+            # together, so a killed landing never marks a file as landed.
+            exported_before = target.previous_exported()
             for table in source.tables:
                 # A missing export lands no rows but still creates the table dbt reads.
                 rows = tables.get(table.name, table.schema.empty_table())
                 count = target.land(table, rows, batch_id=context.run.run_id, loaded_at=loaded_at)
                 context.log.info(f"landed {count} rows in raw.{table.name}")
-                exported = exported_at(
-                    rows, settings.sources_dir, settings.catalog_path, loaded_at
+                exported = _exported(
+                    rows, settings, loaded_at, exported_before.get(table.name), plan
                 )
                 records.append(
                     LoadRecord(source.name, table.name, context.run.run_id, loaded_at, exported, count)
@@ -201,6 +261,8 @@ def build_source_assets(source: Source) -> AssetsDefinition:
                 removed = target.delete_gone_rows(tables_by_name[name], keys)
                 context.log.info(f"deleted {removed} rows of raw.{name} gone at the source")
             target.record_loads(records)
+            if plan is not None:
+                target.record_files(plan, context.run.run_id)
 
     return _land_source
 

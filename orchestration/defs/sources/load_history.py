@@ -17,6 +17,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from orchestration.defs.sources.file_manifest import ensure_manifest_tables
+
 META_SCHEMA = "meta"
 LOADS_TABLE = f"{META_SCHEMA}.raw_loads"
 
@@ -42,13 +44,31 @@ def ensure_loads_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+# Loads that read only some files (orchestration/defs/sources/file_manifest.py) landed
+# only those files' rows: no yardstick for a whole export's size.
+PARTIAL_BATCHES = (
+    "SELECT batch_id FROM meta.landing_reads WHERE files_skipped > 0 AND source = l.source"
+)
+
+
 def previous_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Each raw table's row count in its latest recorded load."""
+    """Each raw table's row count in its latest recorded load that read every file."""
     ensure_loads_table(con)
+    ensure_manifest_tables(con)
     rows = con.execute(
-        f"SELECT table_name, arg_max(row_count, loaded_at) FROM {LOADS_TABLE} GROUP BY 1"
+        f"SELECT table_name, arg_max(row_count, loaded_at) FROM {LOADS_TABLE} AS l "
+        f"WHERE batch_id NOT IN ({PARTIAL_BATCHES}) GROUP BY 1"
     ).fetchall()
     return {name: int(count) for name, count in rows}
+
+
+def previous_exported(con: duckdb.DuckDBPyConnection) -> dict[str, datetime | None]:
+    """Each raw table's `exported_at` in its latest recorded load."""
+    ensure_loads_table(con)
+    rows = con.execute(
+        f"SELECT table_name, arg_max(exported_at, loaded_at) FROM {LOADS_TABLE} GROUP BY 1"
+    ).fetchall()
+    return dict(rows)
 
 
 def record_loads(con: duckdb.DuckDBPyConnection, records: Iterable[LoadRecord]) -> None:
