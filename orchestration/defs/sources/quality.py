@@ -16,6 +16,15 @@ does not map lands on `unmapped`, visible on the data-health page, by design.
 
 Great Expectations is imported on first validation only: it takes seconds to import.
 Batches are pandas frames (Arrow-backed) of the rows the reader returned.
+
+Every row is checked, but not every row goes through pandas. A table of up to
+`GE_EVERY_ROW` rows is validated by Great Expectations row by row. A larger one is first
+screened set-based in DuckDB over all its rows (quality_screen.py); if the screen finds
+nothing, Great Expectations runs the suite (bar the row count, which the screen checked)
+on `GE_SAMPLE_ROWS` rows spread over the table, which also settles the schema checks,
+since a column holds one type in every row. If the screen or that sample run finds
+anything, Great Expectations validates every row and its results are the outcomes, so
+failure messages and sample rows are always those of the whole export.
 """
 
 from __future__ import annotations
@@ -34,6 +43,11 @@ from connectors.registry import RawTable
 
 MAX_SHRINK = 0.5
 SAMPLE_ROWS = 3
+# Measured at scale m: GE took 4.3 CPU s on 2.4M Jira changes (a third of it hashing the
+# frame for a batch id), screen + GE on the sample 0.9 s. GE's own cost per table is
+# ~0.1 s, so below GE_EVERY_ROW rows it validates every row itself.
+GE_EVERY_ROW = 50_000
+GE_SAMPLE_ROWS = 10_000
 # Shown as "<restricted>" in failure samples: samples reach logs and the data-health page.
 RESTRICTED_COLUMNS = {"annual_salary"}
 
@@ -205,7 +219,9 @@ def minimum_rows(previous_count: int | None) -> int:
     return math.ceil(previous_count * (1 - MAX_SHRINK))
 
 
-def _expectations(table: RawTable, present: Sequence[str], previous_count: int | None) -> list[Any]:
+def _expectations(
+    table: RawTable, present: Sequence[str], previous_count: int | None, row_count: bool = True
+) -> list[Any]:
     import great_expectations as gx
 
     expect = gx.expectations
@@ -256,12 +272,13 @@ def _expectations(table: RawTable, present: Sequence[str], previous_count: int |
                     meta={"check": RANGES, "range": rng.describe()},
                 )
             )
-    out.append(
-        expect.ExpectTableRowCountToBeBetween(
-            min_value=minimum_rows(previous_count),
-            meta={"check": ROW_COUNT, "previous": previous_count},
+    if row_count:
+        out.append(
+            expect.ExpectTableRowCountToBeBetween(
+                min_value=minimum_rows(previous_count),
+                meta={"check": ROW_COUNT, "previous": previous_count},
+            )
         )
-    )
     return out
 
 
@@ -286,13 +303,21 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_export")
 
 
-def _frame(table: RawTable, rows: pa.Table) -> pd.DataFrame:
+def _typed(table: RawTable, rows: pa.Table) -> pa.Table:
     # An all-null column may arrive untyped; landing casts it, so the gate does too.
     for index, name in enumerate(rows.schema.names):
         wanted = table.schema.field(name).type if name in table.schema.names else None
         if wanted is not None and pa.types.is_null(rows.schema.field(index).type):
             rows = rows.set_column(index, name, rows.column(index).cast(wanted))
-    return rows.to_pandas(types_mapper=pd.ArrowDtype)
+    return rows
+
+
+def spread_sample(rows: pa.Table, size: int) -> pa.Table:
+    """`size` rows taken at even steps from first to last (every file contributes)."""
+    if rows.num_rows <= size:
+        return rows
+    step = rows.num_rows / size
+    return rows.take(pa.array([int(i * step) for i in range(size)], pa.int64()))
 
 
 def _plain(value: Any) -> Any:
@@ -367,18 +392,41 @@ def _failure_text(
 
 
 def validate_table(
-    table: RawTable, rows: pa.Table, previous_count: int | None
+    table: RawTable,
+    rows: pa.Table,
+    previous_count: int | None,
+    ge_every_row: int = GE_EVERY_ROW,
 ) -> list[CheckOutcome]:
     """Run `table`'s suite on the rows a reader returned; one outcome per `check_names`.
 
     `previous_count` is what the table's previous successful load landed (None: never).
+    Above `ge_every_row` rows a clean export is screened set-based and sampled by Great
+    Expectations; anything either finds is reported from a validation of every row.
     """
-    frame = _frame(table, rows)
+    # Imported here: the screen reads this module's rules.
+    from orchestration.defs.sources.quality_screen import screen
+
+    rows = _typed(table, rows)
+    if rows.num_rows > ge_every_row and not screen(table, rows, previous_count):
+        sampled = _validate_with_ge(
+            table, spread_sample(rows, GE_SAMPLE_ROWS), previous_count, row_count=False
+        )
+        if all(outcome.passed for outcome in sampled):
+            return sampled
+    return _validate_with_ge(table, rows, previous_count)
+
+
+def _validate_with_ge(
+    table: RawTable, rows: pa.Table, previous_count: int | None, row_count: bool = True
+) -> list[CheckOutcome]:
+    """Great Expectations' verdict on every row of `rows` (without the row count check
+    when `row_count` is False: a sample's size says nothing of the export's)."""
+    frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(
         name=f"raw.{table.name}",
-        expectations=_expectations(table, list(frame.columns), previous_count),
+        expectations=_expectations(table, list(frame.columns), previous_count, row_count),
     )
     batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
     results = batch.validate(suite, result_format="SUMMARY").results
