@@ -12,7 +12,10 @@ RAW_ROWS: dict[str, list[dict[str, object]]] = {
     "catalog__settings": [
         {"setting": "reporting_currency", "value": "USD"},
         {"setting": "loading_factor", "value": "1.30"},
-        {"setting": "min_group_size", "value": "5"},
+        # one or two people per product: a threshold of 1 publishes every product's own
+        # figures, so the hand-computed cost tests read them; folding is tested with 2
+        # in test_dbt_product_folding.py
+        {"setting": "min_group_size", "value": "1"},
     ],
     "catalog__loading_factors": [{"location": "Berlin", "loading_factor": 1.40}],
     "catalog__portfolios": [

@@ -25,140 +25,9 @@ import datetime as dt
 
 import duckdb
 import pytest
-from dbt_fixture_company import RAW_ROWS
+from alloc_fixture_rows import FEB, JAN, MAR, MARTS, P1_JAN, company_rows
 from dbt_raw_tables import create_raw_schema, insert_rows
 from dbt_runner import DbtWarehouse, run_dbt
-
-JAN, FEB, MAR = dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
-P1_JAN = 120000 / 12 * 22 / 31 * 1.30
-MARTS = (
-    "+fct_product_cost_revenue +fct_investment_allocation +fct_portfolio_items +fct_unmapped_values"
-)
-
-
-STATUS_IDS = {"To Do": "1", "In Progress": "3", "Done": "4"}
-
-
-def _status(issue_id: str, history_id: str, at: str, old: str, new: str, index: int = 0) -> dict:
-    return {
-        "issue_id": issue_id,
-        "history_id": history_id,
-        "item_index": index,
-        "field": "status",
-        "from_value": STATUS_IDS[old],
-        "from_string": old,
-        "to_value": STATUS_IDS[new],
-        "to_string": new,
-        "changed_at": at,
-    }
-
-
-ALLOCATION_ROWS: dict[str, list[dict[str, object]]] = {
-    "catalog__product_mappings": [
-        {"product_id": "insights", "kind": "jira_project", "value": "INS"},
-    ],
-    "catalog__category_rules": [
-        {"kind": "jira_issue_type", "value": "Bug", "category": "ktlo"},
-        {"kind": "jira_label", "value": "tech-debt", "category": "tech_investment"},
-    ],
-    "catalog__status_map": [
-        {"tool": "aha", "status": "In development", "meaning": "in_progress"},
-    ],
-    "jira__statuses": [
-        {"status_id": "1", "status_name": "To Do", "status_category": "new"},
-        {"status_id": "3", "status_name": "In Progress", "status_category": "indeterminate"},
-        {"status_id": "4", "status_name": "Done", "status_category": "done"},
-    ],
-    "jira__issues": [
-        {
-            "issue_id": "10",
-            "issue_key": "INS-10",
-            "project_key": "INS",
-            "issue_type": "Epic",
-            "status": "In Progress",
-            "status_category": "indeterminate",
-            "created_at": "2025-01-02 09:00:00",
-        },
-        {
-            "issue_id": "1",
-            "issue_key": "PAY-1",
-            "project_key": "PAY",
-            "issue_type": "Story",
-            "status": "Done",
-            "status_category": "done",
-            "assignee_key": "p1",
-            "epic_key": "INS-10",
-            "created_at": "2025-01-13 09:00:00",
-        },
-        {
-            "issue_id": "2",
-            "issue_key": "INS-2",
-            "project_key": "INS",
-            "issue_type": "Bug",
-            "status": "To Do",
-            "status_category": "new",
-            "assignee_key": None,
-            "created_at": "2025-01-15 09:00:00",
-        },
-        {
-            "issue_id": "3",
-            "issue_key": "PAY-3",
-            "project_key": "PAY",
-            "issue_type": "Task",
-            "status": "Done",
-            "status_category": "done",
-            "assignee_key": "p1",
-            "labels": "tech-debt",
-            "created_at": "2025-02-20 09:00:00",
-        },
-    ],
-    "jira__changelog": [
-        {
-            "issue_id": "1",
-            "history_id": "101",
-            "item_index": 0,
-            "field": "Epic Link",
-            "from_value": "99",
-            "from_string": "PAY-99",
-            "to_value": "10",
-            "to_string": "INS-10",
-            "changed_at": "2025-01-20 09:00:00",
-        },
-        _status("1", "102", "2025-01-30 10:00:00", "To Do", "In Progress"),
-        _status("1", "103", "2025-02-04 12:00:00", "In Progress", "Done"),
-        _status("2", "201", "2025-02-03 09:00:00", "To Do", "In Progress"),
-        _status("2", "202", "2025-02-10 15:00:00", "In Progress", "To Do"),
-        {
-            "issue_id": "2",
-            "history_id": "202",
-            "item_index": 1,
-            "field": "assignee",
-            "from_value": "p2",
-            "to_value": None,
-            "changed_at": "2025-02-10 15:00:00",
-        },
-        _status("3", "301", "2025-03-03 09:00:00", "To Do", "In Progress"),
-        _status("3", "302", "2025-03-04 17:00:00", "In Progress", "Done"),
-        _status("3", "303", "2025-03-06 10:00:00", "Done", "In Progress"),
-        _status("3", "304", "2025-03-06 16:00:00", "In Progress", "Done"),
-    ],
-    "roadmap__features": [
-        {
-            "feature_id": "f1",
-            "reference_num": "INS-1",
-            "name": "Partner rewards export",
-            "product_prefix": "INS",
-            "status": "In development",
-            "release_name": "2025 Q1",
-            "release_date": "2025-03-31",
-            "category": "customer_commitment",
-            "customer": "acme_bank",
-            "jira_epic_key": "INS-10",
-            "created_at": "2025-01-02 09:00:00",
-            "updated_at": "2025-01-20 09:00:00",
-        },
-    ],
-}
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +37,7 @@ def alloc_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtWarehouse:
     warehouse = work_dir / "warehouse.duckdb"
     with duckdb.connect(str(warehouse)) as connection:
         create_raw_schema(connection)
-        for table_name in sorted(set(RAW_ROWS) | set(ALLOCATION_ROWS)):
-            rows = RAW_ROWS.get(table_name, []) + ALLOCATION_ROWS.get(table_name, [])
+        for table_name, rows in company_rows().items():
             insert_rows(connection, table_name, rows)
     result = run_dbt(
         ["build", "--indirect-selection", "cautious", "--select", *MARTS.split()],
@@ -274,16 +142,6 @@ def test_capitalizable_cost_is_the_customer_commitment_work_in_development(alloc
         (JAN, pytest.approx(P1_JAN * 2 / 16, abs=0.005)),
         (FEB, pytest.approx(13000 * 2 / 20, abs=0.005)),
     ]
-
-
-def test_a_roadmap_item_worked_on_by_one_person_shows_effort_but_not_cost(alloc_warehouse):
-    ((product, category, effort, cost, folded, planned),) = alloc_warehouse.query(
-        "select product_id, category, effort_fte_months, cost_to_date, "
-        "cost_folded_into_product, planned_quarter from marts.fct_portfolio_items"
-    )
-    assert (product, category, planned) == ("insights", "customer_commitment", "2025-Q1")
-    assert effort == pytest.approx(round(22 / 31 * 2 / 16 + 2 / 20, 4))
-    assert cost is None and folded is True
 
 
 def test_the_status_the_catalog_does_not_map_is_listed_as_unmapped(alloc_warehouse):

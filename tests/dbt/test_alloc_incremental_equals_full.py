@@ -1,6 +1,6 @@
 """Incremental allocation models give exactly what a --full-refresh build gives.
 
-The small company of test_alloc_engine_small_company.py is built, then a day lands
+The small company of alloc_fixture_rows.py is built, then a day lands
 (raw rows with a later `_loaded_at`, merged by key as landing does):
 
 - PAY-1, done on 4 Feb, is reopened by p1 on Mon 10 Mar 10:00 and done on Wed 12 Mar;
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from alloc_fixture_rows import ALLOCATION_ROWS, P1_JAN, status_change
 from dbt_fixture_company import RAW_ROWS
 from dbt_raw_tables import create_raw_schema, insert_rows
 from dbt_runner import DbtWarehouse, run_dbt
-from test_alloc_engine_small_company import ALLOCATION_ROWS, P1_JAN, _status
 
 SELECT = [
     "--indirect-selection",
@@ -79,10 +79,10 @@ DAY_TWO_ROWS: dict[str, list[dict[str, object]]] = {
         },
     ],
     "jira__changelog": [
-        _status("1", "104", "2025-03-10 10:00:00", "Done", "In Progress"),
-        _status("1", "105", "2025-03-12 16:00:00", "In Progress", "Done"),
-        _status("2", "200", "2025-01-20 09:00:00", "To Do", "In Progress"),
-        _status("4", "401", "2025-03-18 09:00:00", "To Do", "In Progress"),
+        status_change("1", "104", "2025-03-10 10:00:00", "Done", "In Progress"),
+        status_change("1", "105", "2025-03-12 16:00:00", "In Progress", "Done"),
+        status_change("2", "200", "2025-01-20 09:00:00", "To Do", "In Progress"),
+        status_change("4", "401", "2025-03-18 09:00:00", "To Do", "In Progress"),
     ],
     "hr__employees": [
         {

@@ -27,3 +27,13 @@ def test_the_environment_variable_sets_the_settings_flag(monkeypatch):
         monkeypatch.delenv(FULL_REFRESH_VAR)
         get_settings.cache_clear()
     assert get_settings().full_refresh is False
+
+
+def test_a_refresh_leaves_the_unit_tests_to_make_test():
+    assert dbt_build_args(unit_tests=False) == ["build", "--exclude-resource-type", "unit_test"]
+    assert dbt_build_args(full_refresh=True, unit_tests=False) == [
+        "build",
+        "--full-refresh",
+        "--exclude-resource-type",
+        "unit_test",
+    ]

@@ -92,6 +92,7 @@ def build_dbt_assets(project: DbtProject = DBT_PROJECT) -> AssetsDefinition:
                 dbt_build_args(
                     full_refresh=config.full_refresh,
                     settings_full_refresh=get_settings().full_refresh,
+                    unit_tests=False,
                 ),
                 context=context,
                 raise_on_error=False,

@@ -1,70 +1,68 @@
 -- One row per catalog product with its portfolio, owners and product areas, plus the
--- 'unmapped' product that collects every value the catalog does not map.
+-- 'unmapped' product, plus one "other products" row per portfolio where the people cost
+-- of products smaller than min_group_size people is folded (int_product_month_folding).
+-- The folded rows carry is_folded_group so product lists can tell them apart; they exist
+-- only for portfolios that ever fold, so a company of large products sees none.
 
 with
 
-products as (
+catalog_products as (
 
-    select * from {{ ref('stg_catalog__products') }}
+    select * from {{ ref('int_catalog_products') }}
+
+),
+
+folded_portfolios as (
+
+    select distinct reported_product_id, portfolio_id
+    from {{ ref('int_product_month_folding') }}
+    where is_folded
 
 ),
 
 portfolios as (
 
-    select * from {{ ref('stg_catalog__portfolios') }}
+    select distinct portfolio_id, portfolio_name, director from catalog_products
 
 ),
 
-product_areas as (
+other_products as (
 
     select
-        product_id,
-        {{ dbt.listagg('product_area', "', '", 'order by product_area') }} as product_areas
-
-    from {{ ref('stg_catalog__product_areas') }}
-    group by product_id
-
-),
-
-catalog_products as (
-
-    select
-        products.product_id,
-        products.product_name,
-        products.portfolio_id,
+        folded_portfolios.reported_product_id as product_id,
+        {{ dbt.concat(["portfolios.portfolio_name", "': other products'"]) }} as product_name,
+        folded_portfolios.portfolio_id,
         portfolios.portfolio_name,
-        product_areas.product_areas,
-        portfolios.director,
-        products.pm,
-        products.launched_on
-
-    from products
-    left join portfolios
-        on products.portfolio_id = portfolios.portfolio_id
-    left join product_areas
-        on products.product_id = product_areas.product_id
-
-),
-
-unmapped_product as (
-
-    select
-        cast('unmapped' as {{ dbt.type_string() }}) as product_id,
-        cast('Unmapped' as {{ dbt.type_string() }}) as product_name,
-        cast('unmapped' as {{ dbt.type_string() }}) as portfolio_id,
-        cast('Unmapped' as {{ dbt.type_string() }}) as portfolio_name,
         cast(null as {{ dbt.type_string() }}) as product_areas,
-        cast(null as {{ dbt.type_string() }}) as director,
+        portfolios.director,
         cast(null as {{ dbt.type_string() }}) as pm,
-        cast(null as date) as launched_on
+        cast(null as date) as launched_on,
+        true as is_folded_group
+
+    from folded_portfolios
+    inner join portfolios
+        on folded_portfolios.portfolio_id = portfolios.portfolio_id
 
 ),
 
 final as (
 
-    select * from catalog_products
+    select
+        product_id,
+        product_name,
+        portfolio_id,
+        portfolio_name,
+        product_areas,
+        director,
+        pm,
+        launched_on,
+        false as is_folded_group
+
+    from catalog_products
+
     union all
-    select * from unmapped_product
+
+    select * from other_products
 
 )
 
