@@ -4,6 +4,7 @@ sidebar asks for. The CPO sees everything (so the checks can fail)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,17 +13,20 @@ from access_harness import (
     CPO_LOGIN,
     DIRECTOR_LOGIN,
     DIRECTOR_PASSWORD,
+    DIRECTOR_VIEWER,
+    SELECTION_QUERIES,
     everything_shown,
+    is_empty,
     payload_text,
     point_at,
     record_downloads,
     run_as,
+    serving_held_open,
     write_access_file,
 )
 
 from dashboards import data
 from dashboards.formatting import money
-from dashboards.viewers import Viewer
 
 OWN_PRODUCTS = {
     "payments_api": "Payments API",
@@ -55,15 +59,15 @@ PAGES = (
     "adoption",
     "definitions",
 )
-DIRECTOR = Viewer(login=DIRECTOR_LOGIN, role="director", portfolio_ids=("payments",))
 
 
 @pytest.fixture
-def signed_in(demo_warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def signed_in(demo_warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The demo serving copy behind password sign-in with an access file."""
     access_file = write_access_file(tmp_path / "access.toml")
     point_at(monkeypatch, demo_warehouse.data_dir, access_file=access_file)
-    return demo_warehouse.data_dir
+    with serving_held_open(demo_warehouse.data_dir / "serving.duckdb"):
+        yield demo_warehouse.data_dir
 
 
 def _leaks(shown: bytes | str) -> list[str]:
@@ -143,33 +147,20 @@ def test_data_health_and_the_board_pack_are_not_for_directors(signed_in) -> None
 def test_the_data_module_filters_a_directors_queries_whatever_they_ask(signed_in) -> None:
     year = data.Selection(date(2025, 1, 1), date(2025, 12, 1))
     other = data.Selection(date(2025, 1, 1), date(2025, 12, 1), portfolio_id="data")
-    assert set(data.products(DIRECTOR)["product_id"]) == set(OWN_PRODUCTS)
-    assert data.totals(other, DIRECTOR).revenue == 0.0
-    own = data.product_summary(year, DIRECTOR)
+    assert set(data.products(DIRECTOR_VIEWER)["product_id"]) == set(OWN_PRODUCTS)
+    own = data.product_summary(year, DIRECTOR_VIEWER)
     assert set(own["product_id"]) == set(OWN_PRODUCTS)
-    for query in (
-        data.product_summary,
-        data.monthly_totals,
-        data.investment_mix,
-        data.commitment_by_portfolio,
-        data.decision_days,
-        data.decision_throughput,
-        data.area_latency,
-        data.undecided_ageing,
-        data.items_by_status,
-        data.delivery,
-        data.say_do,
-        data.feature_adoption,
-    ):
-        assert query(other, viewer=DIRECTOR).empty, query.__name__
+    for query in SELECTION_QUERIES:
+        assert is_empty(query(other, viewer=DIRECTOR_VIEWER)), query.__name__
     periods = tuple(data.okr_periods())
-    objectives = data.objective_scores(periods, DIRECTOR)
+    objectives = data.objective_scores(periods, DIRECTOR_VIEWER)
     assert set(objectives["portfolio_id"]) == {"payments"}
     assert len(data.objective_scores(periods)) > len(objectives)  # the CPO's are more
-    krs = data.key_results(periods[-1], DIRECTOR)
+    krs = data.key_results(periods[-1], DIRECTOR_VIEWER)
     assert set(krs["objective_id"]) <= set(objectives["objective_id"])
-    assert data.unmapped_values(DIRECTOR).empty and data.quality_failures(DIRECTOR).empty
-    assert data.source_freshness(viewer=DIRECTOR) is None
+    assert data.unmapped_values(DIRECTOR_VIEWER).empty
+    assert data.quality_failures(DIRECTOR_VIEWER).empty
+    assert data.source_freshness(viewer=DIRECTOR_VIEWER) is None
 
 
 def test_password_sign_in_wrong_shows_nothing_right_shows_the_portfolio(signed_in) -> None:

@@ -1,11 +1,13 @@
 """The dashboards as a user sees them: `streamlit run` served to headless Chromium.
 
-Screenshots land in tests/dashboards/artifacts/ so a person can look at what the
+The last test signs a director in with a password on the demo company and checks the
+browser shows their portfolio and nothing of anyone else's. Screenshots land in tests/dashboards/artifacts/ so a person can look at what the
 assertions saw.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import socket
@@ -15,13 +17,17 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb
 import pytest
+from access_harness import DIRECTOR_LOGIN, DIRECTOR_PASSWORD, write_access_file
 from known_serving import ServingDb
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards.formatting import money, percent
@@ -68,16 +74,23 @@ def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
     raise AssertionError(f"streamlit did not answer within {STARTUP_SECONDS}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(serving_db: ServingDb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run dashboards/streamlit_app.py` on a free port, reading `serving_db`."""
+@contextmanager
+def _streamlit_server(data_dir: Path, log_dir: Path, **settings: str) -> Iterator[str]:
+    """`streamlit run dashboards/streamlit_app.py` on a free port reading `data_dir`.
+
+    `settings` are extra environment variables (e.g. the sign-in configuration); sign-in
+    is off unless they turn it on, whatever the calling shell has set.
+    """
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
+    log = log_dir / "streamlit.log"
     env = {
-        **os.environ,
-        "PRODUCTOPS_DATA_DIR": str(serving_db.data_dir),
-        "PRODUCTOPS_PSEUDONYM_KEY": "dashboard-tests",
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("PRODUCTOPS_DASHBOARD_PASSWORD", "PRODUCTOPS_DASHBOARD_ACCESS_FILE")
     }
+    env.update(
+        PRODUCTOPS_DATA_DIR=str(data_dir), PRODUCTOPS_PSEUDONYM_KEY="dashboard-tests", **settings
+    )
     with log.open("w") as out:
         server = subprocess.Popen(
             [
@@ -109,6 +122,13 @@ def dashboard_url(serving_db: ServingDb, tmp_path_factory: pytest.TempPathFactor
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(serving_db: ServingDb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboards reading `serving_db`, sign-in off."""
+    with _streamlit_server(serving_db.data_dir, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -207,3 +227,147 @@ def test_data_health_page_shows_row_counts_and_unmapped_share(
     assert "Row counts from meta.refresh" in page
     assert "Traceback" not in page
     _screenshot(browser, "data_health.png")
+
+
+# -- password sign-in on the demo company -----------------------------------------------
+
+DIRECTOR_PORTFOLIO = "payments"  # what access_harness.write_access_file scopes the director to
+UNMAPPED = "unmapped"
+FIGURES = (
+    '[data-testid="stMetric"]',
+    '[data-testid="stVegaLiteChart"]',
+    '[data-testid="stDataFrame"]',
+)
+
+
+@pytest.fixture
+def director_sign_in_url(demo_warehouse, tmp_path: Path) -> Iterator[str]:
+    """The dashboards on the demo serving copy behind an access file of scrypt hashes."""
+    access_file = write_access_file(tmp_path / "access.toml", DIRECTOR_PORTFOLIO)
+    with _streamlit_server(
+        demo_warehouse.data_dir, tmp_path, PRODUCTOPS_DASHBOARD_ACCESS_FILE=str(access_file)
+    ) as url:
+        yield url
+
+
+def _catalog(serving: Path) -> list[tuple[str, str, str, str]]:
+    """(product_id, product_name, portfolio_id, portfolio_name) of every product."""
+    with duckdb.connect(str(serving), read_only=True) as con:
+        return con.execute(
+            "select product_id, product_name, portfolio_id, portfolio_name from marts.dim_products"
+        ).fetchall()
+
+
+def _figures_shown(driver: webdriver.Chrome) -> list[str]:
+    return [css for css in FIGURES if driver.find_elements(By.CSS_SELECTOR, css)]
+
+
+def _names_in_page(driver: webdriver.Chrome, names: set[str]) -> set[str]:
+    # The page source, not only the visible text: a name in a hidden tooltip leaks too.
+    source = driver.page_source
+    return {name for name in names if html.escape(name, quote=False) in source}
+
+
+def _sign_in(driver: webdriver.Chrome, login: str, password: str) -> None:
+    """Type into the sign-in form (replacing what is there) and submit it."""
+    wait = WebDriverWait(driver, RENDER_SECONDS)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, 'input[type="password"]'))
+    for field, text in (
+        ('input[aria-label="User name"]', login),
+        ('input[type="password"]', password),
+    ):
+        box = driver.find_element(By.CSS_SELECTOR, field)
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(Keys.DELETE)
+        box.send_keys(text)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="stBaseButton-primaryFormSubmit"]').click()
+
+
+def _visit_in_session(driver: webdriver.Chrome, path: str) -> None:
+    """Go to `path` (with its query string) the way the browser's back/forward does.
+
+    `driver.get` reloads the page, which starts a new Streamlit session, and a password
+    sign-in lives in the session; this keeps it, as a link followed inside the app does.
+    """
+    driver.execute_script(
+        "window.history.pushState({}, '', arguments[0]);"
+        "window.dispatchEvent(new PopStateEvent('popstate', {state: {}}));",
+        path,
+    )
+
+
+def _page_title(driver: webdriver.Chrome) -> str:
+    titles = driver.find_elements(By.CSS_SELECTOR, '[data-testid="stMain"] h1')
+    return titles[0].text.strip() if titles else ""
+
+
+def test_a_director_signs_in_and_sees_only_their_portfolio(
+    director_sign_in_url: str, browser: webdriver.Chrome, demo_warehouse, truth
+) -> None:
+    catalog = _catalog(demo_warehouse.data_dir / "serving.duckdb")
+    own = {product for _, product, portfolio, _ in catalog if portfolio == DIRECTOR_PORTFOLIO}
+    # Every other portfolio's name and product names. Not the unmapped bucket's: the
+    # metric definitions every viewer reads name it.
+    others = {
+        name
+        for _, product, portfolio, portfolio_name in catalog
+        if portfolio not in (DIRECTOR_PORTFOLIO, UNMAPPED)
+        for name in (product, portfolio_name)
+    }
+    other_portfolio = min(
+        portfolio
+        for _, _, portfolio, _ in catalog
+        if portfolio not in (DIRECTOR_PORTFOLIO, UNMAPPED)
+    )
+    planted = truth["product_cost_revenue_last_12_months"]
+    own_revenue = sum(
+        planted[product_id]["revenue"]
+        for product_id, _, portfolio, _ in catalog
+        if portfolio == DIRECTOR_PORTFOLIO
+    )
+    assert len(own) == 3 and len(others) == 7  # the demo's: 3 Payments products; 5 + 2 others
+
+    # Before sign-in: the form, and no figure or product name anywhere in the page.
+    browser.get(director_sign_in_url)
+    wait = WebDriverWait(browser, RENDER_SECONDS)
+    wait.until(lambda d: _page_title(d) == "Sign in")
+    assert _figures_shown(browser) == []
+    assert _names_in_page(browser, own | others) == set()
+
+    # A wrong password: an error, and still nothing.
+    _sign_in(browser, DIRECTOR_LOGIN, "not-the-password")
+    wait.until(lambda d: "Wrong user name or password." in d.find_element(By.TAG_NAME, "body").text)
+    assert _page_title(browser) == "Sign in"
+    assert _figures_shown(browser) == []
+    assert _names_in_page(browser, own | others) == set()
+
+    # The right password: the CPO overview of Payments only, and no Data health page.
+    _sign_in(browser, DIRECTOR_LOGIN, DIRECTOR_PASSWORD)
+    wait.until(lambda d: _page_title(d) == "CPO overview" and _charts_drawn(d, 3))
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert f"Signed in as {DIRECTOR_LOGIN} (director: {DIRECTOR_PORTFOLIO})" in body
+    assert _names_in_page(browser, own) == own
+    assert _names_in_page(browser, others) == set()
+    navigation = [
+        link.text.splitlines()[-1]
+        for link in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stSidebarNav"] a')
+    ]
+    assert "Definitions" in navigation and "Cost vs revenue" in navigation
+    assert "Data health" not in navigation
+    _screenshot(browser, "director_cpo_overview.png")
+
+    # The director, still signed in, visits another portfolio's URL: Payments only, with
+    # Payments' planted revenue.
+    link = f"/cost_vs_revenue?portfolio={other_portfolio}"
+    _visit_in_session(browser, link)
+    wait.until(lambda d: _page_title(d) == "Cost vs revenue" and _charts_drawn(d, 3))
+    assert browser.current_url.endswith(link)
+    assert _metric_values(browser)["Revenue"] == money(own_revenue)
+    assert _names_in_page(browser, own) == own
+    assert _names_in_page(browser, others) == set()
+
+    # The same link opened afresh is a new session: the sign-in form again, no data.
+    browser.get(f"{director_sign_in_url}{link}")
+    wait.until(lambda d: _page_title(d) == "Sign in")
+    assert _figures_shown(browser) == []
+    assert _names_in_page(browser, own | others) == set()
