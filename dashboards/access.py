@@ -9,6 +9,8 @@ Every page asks `viewer()` and passes the result to `dashboards.data`, which fil
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from dashboards import passwords
@@ -122,23 +124,27 @@ def _oidc_buttons() -> None:
             st.login(provider) if provider else st.login()
 
 
-def viewer() -> Viewer:
-    """The viewer of this session; draws the sign-in and stops the run when there is none."""
+def viewer(before_sign_in: Callable[[], object] | None = None) -> Viewer:
+    """The viewer of this session; draws the sign-in and stops the run when there is none.
+
+    `before_sign_in` runs just before the sign-in is drawn: the entry point registers
+    its pages there (hidden), so the page a shared link asks for is still the page
+    after signing in.
+    """
     try:
         current = mode()
         if current == OFF:
             return OPEN_ACCESS
-        if current == OIDC:
-            found = _oidc_viewer()
-            if found is None:
-                _oidc_buttons()
-                st.stop()
+        found = _oidc_viewer() if current == OIDC else _password_viewer()
+        if found is not None:
             return found
-        found = _password_viewer()
-        if found is None:
+        if before_sign_in is not None:
+            before_sign_in()
+        if current == OIDC:
+            _oidc_buttons()
+        else:
             _password_form()
-            st.stop()
-        return found
+        st.stop()
     except AccessFileError as error:
         st.error(f"Sign-in is misconfigured, so no data is shown: {error}")
         st.stop()

@@ -44,7 +44,7 @@ class GlobalFilters:
 
     @property
     def scope(self) -> str:
-        """Which products the figures cover, e.g. `All portfolios` or `Payments: Ledger`."""
+        """Which products the figures cover, e.g. `All portfolios`, `Payments` or `Ledger, Cards`."""
         if self.product_names:
             return ", ".join(self.product_names)
         return self.portfolio_name
@@ -54,6 +54,19 @@ class GlobalFilters:
         return data.Selection(
             quarter.start, quarter.last_month, self.portfolio_id, self.product_ids
         )
+
+
+def everything_label(viewer: Viewer, portfolio_names: tuple[str, ...]) -> str:
+    """What the portfolio filter's first option (no filter) covers for `viewer`.
+
+    `All portfolios` only for a viewer who sees them all; a director reads their own:
+    `Payments`, or `Your portfolios: Payments, Growth` when they own several.
+    """
+    if viewer.sees_everything:
+        return ALL_PORTFOLIOS
+    if len(portfolio_names) == 1:
+        return portfolio_names[0]
+    return f"Your portfolios: {', '.join(portfolio_names) or 'none'}"
 
 
 def render_sidebar() -> GlobalFilters | None:
@@ -80,14 +93,18 @@ def render_sidebar() -> GlobalFilters | None:
         portfolio_names = dict(
             zip(portfolios["portfolio_name"], portfolios["portfolio_id"], strict=True)
         )
+        everything = everything_label(viewer, tuple(portfolio_names))
+        # One portfolio to see: its name is the only choice, not a second copy of it.
+        options = [everything] if everything in portfolio_names else [everything, *portfolio_names]
         # A value kept from another login, or set by hand, that is not an option here
         # falls back to the default rather than failing the page.
-        if st.session_state.get("portfolio") not in (ALL_PORTFOLIOS, *portfolio_names):
+        if st.session_state.get("portfolio") not in options:
             st.session_state.pop("portfolio", None)
         portfolio_name = st.selectbox(
-            "Portfolio", [ALL_PORTFOLIOS, *portfolio_names], key="portfolio"
+            "Portfolio", options, key="portfolio", disabled=len(options) == 1
         )
-        portfolio_id = portfolio_names.get(portfolio_name)
+        # The first option is everything the viewer may see: no portfolio filter.
+        portfolio_id = None if portfolio_name == everything else portfolio_names[portfolio_name]
         in_portfolio = (
             catalog if portfolio_id is None else catalog[catalog["portfolio_id"] == portfolio_id]
         )

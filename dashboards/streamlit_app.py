@@ -8,6 +8,7 @@ pages the viewer's role may open; each page in `app_pages/` lays itself out from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -18,35 +19,55 @@ PAGES_DIR = Path(__file__).parent / "app_pages"
 
 st.set_page_config(page_title="productops", page_icon=":material/insights:", layout="wide")
 
-viewer = access.viewer()
-access.sidebar(viewer)
-
-
-def page(file: str, title: str, icon: str, default: bool = False) -> list[st.Page]:
-    """The page as a one-item list, or none when the viewer's role may not open it."""
-    if not viewer.may_open(file):
-        return []
-    return [st.Page(PAGES_DIR / f"{file}.py", title=title, icon=icon, default=default)]
-
-
-sections = {
-    "For the board": [
-        *page("cpo_overview", "CPO overview", ":material/dashboard:", default=True),
-        *page("portfolio", "Portfolio", ":material/view_kanban:"),
-        *page("cost_vs_revenue", "Cost vs revenue", ":material/payments:"),
-    ],
-    "For directors": [
-        *page("goals", "Goals", ":material/flag:"),
-        *page("decisions", "Decisions", ":material/gavel:"),
-        *page("adoption", "Adoption", ":material/group_add:"),
-    ],
-    "For analysts": [
-        *page("data_health", "Data health", ":material/fact_check:"),
-        *page("definitions", "Definitions", ":material/menu_book:"),
-    ],
+# Each navigation section's pages: (app_pages/ file, title, icon).
+SECTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "For the board": (
+        ("cpo_overview", "CPO overview", ":material/dashboard:"),
+        ("portfolio", "Portfolio", ":material/view_kanban:"),
+        ("cost_vs_revenue", "Cost vs revenue", ":material/payments:"),
+    ),
+    "For directors": (
+        ("goals", "Goals", ":material/flag:"),
+        ("decisions", "Decisions", ":material/gavel:"),
+        ("adoption", "Adoption", ":material/group_add:"),
+    ),
+    "For analysts": (
+        ("data_health", "Data health", ":material/fact_check:"),
+        ("definitions", "Definitions", ":material/menu_book:"),
+    ),
 }
-if not any(sections.values()):
+DEFAULT_PAGE = "cpo_overview"
+
+
+def pages(may_open: Callable[[str], bool]) -> dict[str, list[st.Page]]:
+    """The sections with the pages `may_open` lets in; a section left empty is dropped."""
+    sections = {
+        name: [
+            st.Page(PAGES_DIR / f"{file}.py", title=title, icon=icon, default=file == DEFAULT_PAGE)
+            for file, title, icon in entries
+            if may_open(file)
+        ]
+        for name, entries in SECTIONS.items()
+    }
+    return {name: listed for name, listed in sections.items() if listed}
+
+
+def keep_the_linked_page() -> None:
+    """Register every page, hidden and not run, before the sign-in form is drawn.
+
+    Without a navigation the browser forgets the page in the URL (a shared link such
+    as `/cost_vs_revenue?portfolio=data`) and signing in lands on the default page.
+    Registering is not opening: the page runs only after sign-in, and only if the
+    viewer's role may open it (otherwise the default page is shown).
+    """
+    st.navigation(pages(lambda _file: True), position="hidden")
+
+
+viewer = access.viewer(before_sign_in=keep_the_linked_page)
+access.sidebar(viewer)
+sections = pages(viewer.may_open)
+if not sections:
     access.no_data_unless_allowed(viewer, "definitions")  # says why, then stops
-navigation = st.navigation({name: pages for name, pages in sections.items() if pages})
+navigation = st.navigation(sections)
 filters.render_sidebar()
 navigation.run()

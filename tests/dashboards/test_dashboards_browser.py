@@ -1,7 +1,8 @@
 """The dashboards as a user sees them: `streamlit run` served to headless Chromium.
 
 The last test signs a director in with a password on the demo company and checks the
-browser shows their portfolio and nothing of anyone else's. Screenshots land in tests/dashboards/artifacts/ so a person can look at what the
+browser shows their portfolio and nothing of anyone else's, and that a shared link
+opened afresh still opens its page once they have signed in. Screenshots land in tests/dashboards/artifacts/ so a person can look at what the
 assertions saw.
 """
 
@@ -30,6 +31,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboards.filters import ALL_PORTFOLIOS
 from dashboards.formatting import money, percent
 
 pytestmark = pytest.mark.browser
@@ -354,6 +356,8 @@ def test_a_director_signs_in_and_sees_only_their_portfolio(
     ]
     assert "Definitions" in navigation and "Cost vs revenue" in navigation
     assert "Data health" not in navigation
+    # The overview names the scope the director sees, not every portfolio.
+    assert " · Payments · " in body and ALL_PORTFOLIOS not in body
     _screenshot(browser, "director_cpo_overview.png")
 
     # The director, still signed in, visits another portfolio's URL: Payments only, with
@@ -366,8 +370,20 @@ def test_a_director_signs_in_and_sees_only_their_portfolio(
     assert _names_in_page(browser, own) == own
     assert _names_in_page(browser, others) == set()
 
-    # The same link opened afresh is a new session: the sign-in form again, no data.
+    # The same link opened afresh is a new session: the sign-in form again, no data...
     browser.get(f"{director_sign_in_url}{link}")
     wait.until(lambda d: _page_title(d) == "Sign in")
     assert _figures_shown(browser) == []
     assert _names_in_page(browser, own | others) == set()
+    assert browser.current_url.endswith(link)
+
+    # ...and signing in there opens the link's page, not the overview, still Payments only.
+    _sign_in(browser, DIRECTOR_LOGIN, DIRECTOR_PASSWORD)
+    wait.until(lambda d: _page_title(d) == "Cost vs revenue" and _charts_drawn(d, 3))
+    assert browser.current_url.endswith(link)
+    assert _metric_values(browser)["Revenue"] == money(own_revenue)
+    assert _names_in_page(browser, own) == own
+    assert _names_in_page(browser, others) == set()
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "(12 months) · Payments" in body and ALL_PORTFOLIOS not in body
+    _screenshot(browser, "director_cost_vs_revenue_from_link.png")
