@@ -5,6 +5,7 @@ is not published yet, and the sign-in gate every page passes first."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -16,8 +17,27 @@ from dashboards.viewers import Viewer
 DEFINITIONS_PAGE = "app_pages/definitions.py"
 
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _download(
+    label: str, payload: Callable[[], bytes | str], slug: str, extension: str, mime: str
+) -> None:
+    """A small download button for `<slug>.<extension>`; `payload` runs only on click."""
+    st.download_button(
+        label,
+        data=payload,
+        file_name=f"{slug}.{extension}",
+        mime=mime,
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"{extension}_{slug}",
+        type="tertiary",
+    )
 
 
 def chart(chart_spec: alt.TopLevelMixin, name: str, metrics: tuple[str, ...]) -> None:
@@ -39,26 +59,8 @@ def chart(chart_spec: alt.TopLevelMixin, name: str, metrics: tuple[str, ...]) ->
             help=metric_definitions.help_text(*metrics),
             query_params={"metric": metrics[0]},
         )
-        st.download_button(
-            "PNG",
-            data=lambda: render.to_png(chart_spec),
-            file_name=f"{slug}.png",
-            mime="image/png",
-            on_click="ignore",
-            icon=":material/download:",
-            key=f"png_{slug}",
-            type="tertiary",
-        )
-        st.download_button(
-            "SVG",
-            data=lambda: render.to_svg(chart_spec),
-            file_name=f"{slug}.svg",
-            mime="image/svg+xml",
-            on_click="ignore",
-            icon=":material/download:",
-            key=f"svg_{slug}",
-            type="tertiary",
-        )
+        _download("PNG", lambda: render.to_png(chart_spec), slug, "png", "image/png")
+        _download("SVG", lambda: render.to_svg(chart_spec), slug, "svg", "image/svg+xml")
 
 
 def table(frame: pd.DataFrame, name: str, viewer: Viewer, **dataframe_options: object) -> None:
@@ -84,26 +86,8 @@ def table(frame: pd.DataFrame, name: str, viewer: Viewer, **dataframe_options: o
     shown = rows[[column for column in rows.columns if column not in hidden]]
     slug = _slug(name)
     with st.container(horizontal=True, gap="small"):
-        st.download_button(
-            "CSV",
-            data=lambda: exports.to_csv(shown),
-            file_name=f"{slug}.csv",
-            mime="text/csv",
-            on_click="ignore",
-            icon=":material/download:",
-            key=f"csv_{slug}",
-            type="tertiary",
-        )
-        st.download_button(
-            "XLSX",
-            data=lambda: exports.to_xlsx(shown, slug),
-            file_name=f"{slug}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            on_click="ignore",
-            icon=":material/download:",
-            key=f"xlsx_{slug}",
-            type="tertiary",
-        )
+        _download("CSV", lambda: exports.to_csv(shown), slug, "csv", "text/csv")
+        _download("XLSX", lambda: exports.to_xlsx(shown, slug), slug, "xlsx", XLSX_MIME)
 
 
 def gate(page: str) -> Viewer:
