@@ -27,6 +27,17 @@
     where loaded_at > {{ watermark_of(this, watermark_column) }}
 {%- endmacro %}
 
+{% macro newest_jira_landing(issues_relation, changes_relation) -%}
+    {#- One row, `source_loaded_at`: the newest `loaded_at` of the issues and their changes,
+        the watermark the next build's `changed_jira_issues` compares with. -#}
+    select max(loaded_at) as source_loaded_at
+    from (
+        select max(loaded_at) as loaded_at from {{ issues_relation }}
+        union all
+        select max(loaded_at) from {{ changes_relation }}
+    ) as newest
+{%- endmacro %}
+
 {% macro months_outside_spine_deleted(month_column='month') -%}
     {#- Post-hook of month-keyed incremental models: a month that left the spine leaves. -#}
     delete from {{ this }}

@@ -35,12 +35,7 @@ all_changes as (
 watermark as (
 
     -- the newest landing this build has seen, written on every row it builds
-    select max(loaded_at) as source_loaded_at
-    from (
-        select max(loaded_at) as loaded_at from all_issues
-        union all
-        select max(loaded_at) from all_changes
-    ) as newest
+    {{ newest_jira_landing('all_issues', 'all_changes') }}
 
 ),
 
