@@ -5,7 +5,11 @@ streamed line by line into record batches so a year of events never sits in memo
 Python objects. End users are pseudonymised: `user_key` is `pseudonymise("user:" +
 user_id)`, or `pseudonymise("device:" + device_id)` for anonymous events. An event is
 identified by `$insert_id` (Amplitude's own de-duplication key, `uuid` when absent);
-a repeated id is kept once, as Amplitude itself does.
+a repeated id is kept once, as Amplitude itself does. Personal event properties (a
+personal key or an e-mail-shaped value, see `connectors.event_rows`) are dropped.
+
+This is the reference reader; `connectors.amplitude_duckdb` builds the same table
+set-based in DuckDB for large folders and falls back to this code where it must.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pyarrow as pa
 from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
+from connectors.event_rows import properties_json
 from connectors.pseudonymise import Pseudonymiser
 from connectors.registry import FileChoice, every_file
 from connectors.source_files import iter_json_lines, relative_name
@@ -67,6 +72,14 @@ def _event_time(value: Any, source: str, line: int) -> datetime:
     return parsed
 
 
+def _event_properties(value: Any) -> str:
+    """`event_properties` as sorted JSON text, personal properties dropped."""
+    if isinstance(value, Mapping):
+        return properties_json(value)
+    # Not an object (Amplitude always sends one): kept as it came, as it always was.
+    return _properties_json(value or {})
+
+
 def event_row(
     event: Mapping[str, Any], pseudonymise: Pseudonymiser, source: str, line: int
 ) -> dict[str, Any]:
@@ -92,7 +105,7 @@ def event_row(
         "app": _string(get("app")),
         "platform": _string(get("platform")),
         "country": _string(get("country")),
-        "properties_json": _properties_json(get("event_properties") or {}),
+        "properties_json": _event_properties(get("event_properties")),
         "_source": source,
     }
 
