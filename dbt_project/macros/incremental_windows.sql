@@ -62,3 +62,45 @@
     {%- set names = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
     {{ return(column | lower in names) }}
 {%- endmacro %}
+
+{% macro first_month_to_rebuild(rebuild_from_query) -%}
+    {#- Runs a model's `rebuild_from` query (one row, one date column `month`) while the
+        model builds and returns that month as ISO text, or none when nothing needs
+        rebuilding. Models filter on the returned literal instead of a subquery: the
+        database then prunes before its range joins (DuckDB pulls a subquery filter above
+        the join and expands every interval first, 3-4 s at scale m on a build that
+        writes nothing), and an empty build skips the joins altogether. -#}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set month = run_query(rebuild_from_query).columns[0].values()[0] -%}
+    {%- if month is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(month.strftime('%Y-%m-%d')) }}
+{%- endmacro %}
+
+{% macro month_literal(iso_month) -%}
+    {#- A month returned by first_month_to_rebuild as a date literal. -#}
+    cast('{{ iso_month }}' as date)
+{%- endmacro %}
+
+{% macro busy_intervals_changed_issues() -%}
+    {#- The issues whose status or assignee intervals were rebuilt after the newest
+        source_loaded_at int_issue_busy_intervals holds: the issues it recomputes. -#}
+    select issue_id from {{ ref('int_issue_status_intervals') }}
+    where source_loaded_at > {{ watermark_of(this, 'source_loaded_at') }}
+    union
+    select issue_id from {{ ref('int_issue_assignee_intervals') }}
+    where source_loaded_at > {{ watermark_of(this, 'source_loaded_at') }}
+{%- endmacro %}
+
+{% macro busy_intervals_of_changed_issues_deleted() -%}
+    {#- Pre-hook of int_issue_busy_intervals: the old rows of the issues it recomputes
+        leave first, so an issue with no busy time left keeps none. Inside the model's
+        transaction, so a failed build deletes nothing. -#}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where issue_id in ({{ busy_intervals_changed_issues() }})
+    {%- endif -%}
+{%- endmacro %}

@@ -215,3 +215,102 @@ def test_only_the_months_from_the_first_change_are_rewritten(two_builds):
     # December kept day one's build; January onwards (the back-dated change) was rebuilt
     assert december < january
     assert built_at[dt.date(2025, 3, 1)] == january
+
+
+@pytest.fixture(scope="module")
+def rebuilt_with_nothing_new(
+    two_builds: tuple[DbtWarehouse, DbtWarehouse], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtWarehouse, DbtWarehouse]:
+    """(before, after): a copy of the incremental warehouse built once more, no new rows."""
+    incremental, _ = two_builds
+    work_dir = tmp_path_factory.mktemp("alloc_nothing_new")
+    again = work_dir / "again.duckdb"
+    shutil.copyfile(incremental.path, again)
+    _build(["build"], again, work_dir / "day2_again")
+    return incremental, DbtWarehouse(path=again, node_statuses={})
+
+
+@pytest.mark.parametrize(
+    ("relation", "stamp", "months"),
+    [
+        # nobody is busy in December (the spine's first month), so it has no issue days;
+        # a build must not take it for a month the spine gained
+        ("intermediate.int_issue_person_days", "built_at", 3),
+        ("intermediate.int_person_issue_months", "issue_days_built_at", 4),
+    ],
+)
+def test_a_build_with_nothing_new_rewrites_no_month(
+    rebuilt_with_nothing_new, relation, stamp, months
+):
+    before, after = rebuilt_with_nothing_new
+    sql = f"select month, {stamp}, count(*) from {relation} group by all order by all"
+    before_rows, after_rows = before.query(sql), after.query(sql)
+    # every month keeps its row count and its build stamp: nothing was deleted or rewritten
+    assert after_rows == before_rows
+    assert len({month for month, _, _ in after_rows}) == months
+
+
+def test_a_build_with_nothing_new_still_equals_full_refresh(rebuilt_with_nothing_new, two_builds):
+    _, after = rebuilt_with_nothing_new
+    _, full = two_builds
+    for relation, columns in COMPARED.items():
+        sql = f"select {columns} from {relation} order by all"
+        assert after.query(sql) == full.query(sql), relation
+
+
+DAY_THREE_LOADED_AT = "2025-04-03 06:00:00"
+# PAY-3 turns out to have been unassigned on 25 Feb, before either of its in-progress
+# spells (3-4 Mar, 6 Mar): it keeps its intervals but loses all its busy time.
+DAY_THREE_CHANGELOG = [
+    {
+        "issue_id": "3",
+        "history_id": "300",
+        "item_index": 0,
+        "field": "assignee",
+        "from_value": "p1",
+        "to_value": None,
+        "changed_at": "2025-02-25 09:00:00",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def day_three_builds(
+    two_builds: tuple[DbtWarehouse, DbtWarehouse], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtWarehouse, DbtWarehouse]:
+    """(incremental, full refresh) after a third day that takes all of PAY-3's busy time."""
+    incremental, _ = two_builds
+    work_dir = tmp_path_factory.mktemp("alloc_day_three")
+    day_three = work_dir / "incremental.duckdb"
+    shutil.copyfile(incremental.path, day_three)
+    with duckdb.connect(str(day_three)) as connection:
+        insert_rows(connection, "jira__changelog", DAY_THREE_CHANGELOG)
+        connection.execute(
+            "update raw.jira__changelog set _loaded_at = ? where _batch_id = 'test-batch'",
+            [DAY_THREE_LOADED_AT],
+        )
+        connection.execute(
+            "update raw.jira__issues set assignee_key = null, _loaded_at = ? where issue_id = '3'",
+            [DAY_THREE_LOADED_AT],
+        )
+    full = work_dir / "full.duckdb"
+    shutil.copyfile(day_three, full)
+    _build(["build"], day_three, work_dir / "day3_incremental")
+    _build(["build", "--full-refresh"], full, work_dir / "day3_full")
+    return DbtWarehouse(path=day_three, node_statuses={}), DbtWarehouse(path=full, node_statuses={})
+
+
+def test_an_issue_that_loses_its_busy_time_leaves_every_allocation(day_three_builds):
+    incremental, full = day_three_builds
+    for relation, columns in COMPARED.items():
+        sql = f"select {columns} from {relation} order by all"
+        assert incremental.query(sql) == full.query(sql), relation
+    assert incremental.query(
+        "select count(*) from intermediate.int_issue_busy_intervals where issue_id = '3'"
+    ) == [(0,)]
+    # p1's March: only PAY-1 (10-12 Mar) is left, 3 of 21 working days
+    assert incremental.query(
+        "select issue_id, round(share_of_month, 9) from intermediate.int_person_issue_months "
+        "where employee_key = 'emp_joiner' and month = ? and issue_id is not null",
+        [dt.date(2025, 3, 1)],
+    ) == [("1", pytest.approx(round(3 / 21, 9)))]

@@ -7,14 +7,20 @@ models map to `<schema>/<model>` (`staging/...`, `marts/dim_products`).
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
 import re
 import shutil
+import uuid
 from collections.abc import Iterator, Mapping
 from functools import cache
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, Config, Definitions
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.defs.dbt.partial_parse import (
+    keep_partial_parse,
+    partial_parse_cache_path,
+    seed_partial_parse,
+)
 from orchestration.defs.dbt.resources import (
     DBT_PROJECT,
     dbt_build_args,
@@ -87,18 +93,24 @@ def build_dbt_assets(project: DbtProject = DBT_PROJECT) -> AssetsDefinition:
     def _dbt_models(
         context: AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig
     ) -> Iterator[Any]:
-        with dbt_subprocess_environment(get_settings().warehouse_path):
+        settings = get_settings()
+        target_path = invocation_target_path(project.project_dir, context.run.run_id)
+        parse_cache = partial_parse_cache_path(settings.data_dir)
+        seed_partial_parse(parse_cache, target_path)
+        with dbt_subprocess_environment(settings.warehouse_path):
             invocation = dbt.cli(
                 dbt_build_args(
                     full_refresh=config.full_refresh,
-                    settings_full_refresh=get_settings().full_refresh,
+                    settings_full_refresh=settings.full_refresh,
                     unit_tests=False,
                 ),
                 context=context,
                 raise_on_error=False,
+                target_path=target_path,
             )
             yield from invocation.stream()
         if invocation.is_successful():
+            keep_partial_parse(invocation.target_path, parse_cache)
             # Each invocation writes its own target folder; only a failed one is worth keeping.
             shutil.rmtree(invocation.target_path, ignore_errors=True)
             return
@@ -111,6 +123,11 @@ def build_dbt_assets(project: DbtProject = DBT_PROJECT) -> AssetsDefinition:
         raise DbtBuildFailed("dbt build failed:\n" + "\n".join(failures))
 
     return _dbt_models
+
+
+def invocation_target_path(project_dir: Path, run_id: str) -> Path:
+    """A new target folder for one `dbt build` of a run, named as dagster-dbt names its own."""
+    return Path(project_dir) / "target" / f"dbt_models-{run_id[:7]}-{uuid.uuid4().hex[:7]}"
 
 
 @cache

@@ -1,4 +1,13 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='issue_id',
+        on_schema_change='append_new_columns',
+        pre_hook="{{ busy_intervals_of_changed_issues_deleted() }}",
+        post_hook="{{ issues_gone_from_jira_deleted() }}"
+    )
+}}
 -- When each issue was both in an in-progress status and assigned to someone: the
 -- intersection of its status and assignee intervals (METRICS.md "Allocation of a
 -- person's month"). valid_to is null while the issue is still in progress with that
@@ -6,22 +15,63 @@
 -- ending exactly at midnight does not touch the day that midnight starts. A table, so
 -- its tests and int_issue_person_days read it instead of recomputing the join;
 -- source_loaded_at is the newer of the two intervals' landings.
+--
+-- Incremental by issue: a build recomputes only the issues whose status or assignee
+-- intervals were rebuilt after the newest source_loaded_at it holds. Their old rows
+-- are deleted first (pre-hook), because a changed issue may have no busy time left;
+-- issues gone from Jira are deleted afterwards.
+
+{% if is_incremental() %}
+{#- Counted first: with none (a build with no new Jira rows) both sides are filtered
+    out as a literal, because the database would otherwise join every in-progress
+    interval to every assignment before applying the changed-issues filter. -#}
+{% set changed_count = run_query(
+    'select count(*) from (' ~ busy_intervals_changed_issues() ~ ') as changed'
+).columns[0].values()[0] if execute else 1 %}
+{% endif %}
 
 with
 
+{% if is_incremental() %}
+changed_issues as (
+
+    {{ busy_intervals_changed_issues() }}
+
+),
+{% endif %}
+
 in_progress as (
 
-    select issue_id, valid_from, valid_to, source_loaded_at
-    from {{ ref('int_issue_status_intervals') }}
-    where status_category = 'in_progress'
+    select intervals.issue_id, intervals.valid_from, intervals.valid_to, intervals.source_loaded_at
+    from {{ ref('int_issue_status_intervals') }} as intervals
+    {% if is_incremental() %}
+    inner join changed_issues
+        on intervals.issue_id = changed_issues.issue_id
+    {% endif %}
+    where intervals.status_category = 'in_progress'
+    {% if is_incremental() and changed_count == 0 %}
+        and 1 = 0
+    {% endif %}
 
 ),
 
 assigned as (
 
-    select issue_id, person_key, valid_from, valid_to, source_loaded_at
-    from {{ ref('int_issue_assignee_intervals') }}
-    where person_key is not null
+    select
+        intervals.issue_id,
+        intervals.person_key,
+        intervals.valid_from,
+        intervals.valid_to,
+        intervals.source_loaded_at
+    from {{ ref('int_issue_assignee_intervals') }} as intervals
+    {% if is_incremental() %}
+    inner join changed_issues
+        on intervals.issue_id = changed_issues.issue_id
+    {% endif %}
+    where intervals.person_key is not null
+    {% if is_incremental() and changed_count == 0 %}
+        and 1 = 0
+    {% endif %}
 
 ),
 

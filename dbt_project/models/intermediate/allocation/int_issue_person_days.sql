@@ -9,6 +9,7 @@
 }}
 -- depends_on: {{ ref('int_issue_status_intervals') }}
 -- depends_on: {{ ref('int_issue_assignee_intervals') }}
+-- depends_on: {{ ref('int_month_spine') }}
 -- One row per issue, person and working day on which, at some instant of that UTC day,
 -- the issue was in progress and assigned to the person. Only days of the month spine
 -- count; an interval still open runs to the spine's last day.
@@ -17,12 +18,16 @@
 -- its newest source_loaded_at (or that left Jira), compares their days with the days
 -- already built, and rebuilds every month from the first month that differs (and any
 -- month the spine gained). Months before it are untouched: nothing there changed.
+-- That month is found first (first_month_to_rebuild) and filtered on as a literal, so
+-- only intervals reaching it are expanded, and a build with nothing new expands none.
 
+{% if is_incremental() %}
+{% set rebuild_from_query %}
 with
 
 busy as (
 
-    select issue_id, person_key, first_day, last_day, source_loaded_at
+    select issue_id, person_key, first_day, last_day
     from {{ ref('int_issue_busy_intervals') }}
 
 ),
@@ -32,19 +37,6 @@ working_days as (
     select day, month
     from {{ ref('int_calendar_days') }}
     where is_working_day
-
-),
-
-spine_months as (
-
-    select month from {{ ref('int_month_spine') }}
-
-),
-
-{% if is_incremental() %}
-built as (
-
-    select issue_id, person_key, day, month from {{ this }}
 
 ),
 
@@ -65,11 +57,13 @@ changed_issues as (
     select issue_id from {{ ref('int_issue_assignee_intervals') }}
     where source_loaded_at > {{ watermark_of(this, 'source_loaded_at') }}
     union
-    -- deleted in Jira: its days must leave too
-    select built.issue_id from built
+    -- deleted in Jira (or no longer busy at all): its days must leave too. Busy
+    -- intervals are the smallest table to look in; any issue taken in needlessly only
+    -- costs its comparison below.
+    select distinct built.issue_id from {{ this }} as built
     where not exists (
-        select 1 from {{ ref('int_issue_status_intervals') }} as intervals
-        where intervals.issue_id = built.issue_id
+        select 1 from busy
+        where busy.issue_id = built.issue_id
     )
 
 ),
@@ -77,18 +71,23 @@ changed_issues as (
 changed_days_now as (
 
     select distinct busy.issue_id, busy.person_key, working_days.day, working_days.month
+    -- joined before the range join (an `in` filter is applied after it, expanding
+    -- every interval)
     from busy
+    inner join changed_issues
+        on busy.issue_id = changed_issues.issue_id
     inner join working_days
         on working_days.day >= busy.first_day
         and (busy.last_day is null or working_days.day <= busy.last_day)
-    where busy.issue_id in (select issue_id from changed_issues)
 
 ),
 
 changed_days_built as (
 
-    select issue_id, person_key, day, month from built
-    where issue_id in (select issue_id from changed_issues)
+    select built.issue_id, built.person_key, built.day, built.month
+    from {{ this }} as built
+    inner join changed_issues
+        on built.issue_id = changed_issues.issue_id
 
 ),
 
@@ -98,25 +97,55 @@ differing_days as (
     union all
     (select * from changed_days_built except select * from changed_days_now)
 
-),
+)
 
-rebuild_from as (
-
-    select min(month) as month
-    from (
-        select min(month) as month from differing_days
-        union all
-        -- rows written before built_at existed (the first build after an upgrade)
-        select min(month) from built_rows_without_build_time
-        union all
-        -- months the spine gained at either end
-        select min(month) from spine_months
-        where month < (select min(month) from built)
-            or month > (select max(month) from built)
-    ) as candidates
-
-),
+select min(month) as month
+from (
+    select min(month) as month from differing_days
+    union all
+    -- rows written before built_at existed (the first build after an upgrade)
+    select min(month) from built_rows_without_build_time
+    union all
+    -- months the spine gained at either end that an interval reaches into: a spine
+    -- month no interval touches has no rows, so it is not "gained" again every build
+    select min(spine.month) from {{ ref('int_month_spine') }} as spine
+    where (
+            spine.month < (select min(month) from {{ this }})
+            or spine.month > (select max(month) from {{ this }})
+        )
+        and exists (
+            select 1 from busy
+            where busy.first_day <= spine.month_end
+                and (busy.last_day is null or busy.last_day >= spine.month)
+        )
+) as candidates
+{% endset %}
+{% set rebuild_from = first_month_to_rebuild(rebuild_from_query) %}
 {% endif %}
+
+with
+
+busy as (
+
+    select issue_id, person_key, first_day, last_day, source_loaded_at
+    from {{ ref('int_issue_busy_intervals') }}
+    {% if is_incremental() %}
+    where {% if rebuild_from is none %}1 = 0{% else %}
+        last_day is null or last_day >= {{ month_literal(rebuild_from) }}{% endif %}
+    {% endif %}
+
+),
+
+working_days as (
+
+    select day, month
+    from {{ ref('int_calendar_days') }}
+    where is_working_day
+    {% if is_incremental() %}
+        and {% if rebuild_from is none %}1 = 0{% else %}month >= {{ month_literal(rebuild_from) }}{% endif %}
+    {% endif %}
+
+),
 
 expanded as (
 
@@ -135,9 +164,6 @@ expanded as (
     inner join working_days
         on working_days.day >= busy.first_day
         and (busy.last_day is null or working_days.day <= busy.last_day)
-    {% if is_incremental() %}
-    where working_days.month >= (select month from rebuild_from)
-    {% endif %}
     group by busy.issue_id, busy.person_key, working_days.day, working_days.month
 
 ),

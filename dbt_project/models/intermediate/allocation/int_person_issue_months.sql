@@ -7,6 +7,7 @@
         post_hook="{{ months_outside_spine_deleted() }}"
     )
 }}
+-- depends_on: {{ ref('int_month_spine') }}
 -- Restricted (per person). The heart of the person-day engine (METRICS.md), summed to
 -- person x month x issue: each working day's share of the person's month is split
 -- equally over the issues in progress and assigned to them that day; issue_id null is
@@ -18,16 +19,12 @@
 -- int_issue_person_days rewrote since this model's last build (issue_days_built_at);
 -- for each employee whose person key, hire or leaving date differs from what the last
 -- built month recorded (or who joined or left HR), the first month the edit can move;
--- and any month the spine gained.
+-- and any month the spine gained. That month is found first (first_month_to_rebuild)
+-- and filtered on as a literal, so a build with nothing new joins no days at all.
 
+{% if is_incremental() %}
+{% set rebuild_from_query %}
 with
-
-working_days as (
-
-    select employee_key, person_key, month, day, share_of_month
-    from {{ ref('int_person_working_days') }}
-
-),
 
 employees as (
 
@@ -37,26 +34,6 @@ employees as (
 
 ),
 
-issue_days as (
-
-    select issue_id, person_key, day, month, built_at
-    from {{ ref('int_issue_person_days') }}
-
-),
-
-issue_days_build as (
-
-    select max(built_at) as issue_days_built_at from issue_days
-
-),
-
-spine_months as (
-
-    select month from {{ ref('int_month_spine') }}
-
-),
-
-{% if is_incremental() %}
 built_last_months as (
 
     select employee_key, max(month) as last_month
@@ -108,24 +85,58 @@ employee_edits as (
         or employees.person_key is distinct from built_employees.person_key
         or employees.terminated_on is distinct from built_employees.terminated_on
 
-),
+)
 
-rebuild_from as (
-
-    select min(month) as month
-    from (
-        select min(issue_days.month) as month from issue_days
-        where issue_days.built_at > {{ watermark_of(this, 'issue_days_built_at') }}
-        union all
-        select min(month) from employee_edits
-        union all
-        select min(month) from spine_months
-        where month < (select min(month) from {{ this }})
-            or month > (select max(month) from {{ this }})
-    ) as candidates
-
-),
+select min(month) as month
+from (
+    select min(issue_days.month) as month from {{ ref('int_issue_person_days') }} as issue_days
+    where issue_days.built_at > {{ watermark_of(this, 'issue_days_built_at') }}
+    union all
+    select min(month) from employee_edits
+    union all
+    select min(month) from {{ ref('int_month_spine') }}
+    where month < (select min(month) from {{ this }})
+        or month > (select max(month) from {{ this }})
+) as candidates
+{% endset %}
+{% set rebuild_from = first_month_to_rebuild(rebuild_from_query) %}
 {% endif %}
+
+with
+
+working_days as (
+
+    select employee_key, person_key, month, day, share_of_month
+    from {{ ref('int_person_working_days') }}
+    {% if is_incremental() %}
+    where {% if rebuild_from is none %}1 = 0{% else %}month >= {{ month_literal(rebuild_from) }}{% endif %}
+    {% endif %}
+
+),
+
+employees as (
+
+    select employee_key, person_key, hired_on, terminated_on
+    from {{ ref('stg_hr__employees') }}
+    where hired_on is not null
+
+),
+
+issue_days as (
+
+    select issue_id, person_key, day, month
+    from {{ ref('int_issue_person_days') }}
+    {% if is_incremental() %}
+    where {% if rebuild_from is none %}1 = 0{% else %}month >= {{ month_literal(rebuild_from) }}{% endif %}
+    {% endif %}
+
+),
+
+issue_days_build as (
+
+    select max(built_at) as issue_days_built_at from {{ ref('int_issue_person_days') }}
+
+),
 
 split as (
 
@@ -142,9 +153,6 @@ split as (
     left join issue_days
         on working_days.person_key = issue_days.person_key
         and working_days.day = issue_days.day
-    {% if is_incremental() %}
-    where working_days.month >= (select month from rebuild_from)
-    {% endif %}
 
 ),
 
