@@ -19,6 +19,7 @@ from typing import Any
 from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.dbt_target import dbt_target_env
+from orchestration.defs.dbt.cli_resource import ProductopsDbtCli
 from orchestration.settings import DBT_PROJECT_DIR, get_settings
 
 WAREHOUSE_ENV_VAR = "PRODUCTOPS_WAREHOUSE"
@@ -99,8 +100,8 @@ def failed_nodes(run_results: Mapping[str, Any]) -> list[str]:
 
 
 def dbt_resource(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
-    """The `dbt` resource the dbt assets of `project` run with."""
-    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+    """The `dbt` resource the dbt assets of `project` run with (cli_resource.py: lean start-up)."""
+    return ProductopsDbtCli(project_dir=project, dbt_executable=dbt_executable())
 
 
 @contextmanager
