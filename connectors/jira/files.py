@@ -22,7 +22,8 @@ from connectors import schemas
 from connectors.arrow_tables import TableBuilder
 from connectors.errors import SourceFileError
 from connectors.jira.fields import FieldMap, field_map
-from connectors.jira.issues import JiraPeople, changelog_rows, issue_row
+from connectors.jira.issues import JiraPeople, changelog_rows, issue_row, person_values, user_ids
+from connectors.jira.pages_duckdb import read_pages_duckdb
 from connectors.pseudonymise import Pseudonymiser, person_key
 from connectors.registry import FileChoice, every_file
 from connectors.source_files import json_file, load_json, page_files, relative_name
@@ -94,7 +95,7 @@ def page_issues(page: Any, source: str) -> list[Mapping[str, Any]]:
 _PENDING = "\x00"
 
 
-class _DeferredPeople(JiraPeople):
+class DeferredPeople(JiraPeople):
     """`JiraPeople` that defers keying bare account ids until every page is read.
 
     Pages are turned into rows one at a time, but an id on page 1 may have its e-mail
@@ -126,6 +127,23 @@ class _DeferredPeople(JiraPeople):
         ]
         return ",".join(k for k in keys if k) or None
 
+    def settle(self, value: str | None) -> str | None:
+        """The final key of a value `key_of`/`key_of_id` gave (markers resolved)."""
+        return self.resolve(value) if value is not None and value.startswith(_PENDING) else value
+
+    def person_values(self, value: str | None, multiple: bool) -> str | None:
+        """`issues.person_values` with this object: marked ids, for `settle`."""
+        return person_values(value, self, multiple)
+
+    @staticmethod
+    def user_ids(user: Mapping[str, Any]) -> list[str]:
+        """Every id a user object may be referred to by (`issues.user_ids`)."""
+        return user_ids(user)
+
+    def email_of(self, user_id: str) -> str | None:
+        """The e-mail learned for an id (as the user object spelled the id), if any."""
+        return self._emails.get(user_id)
+
     def learned(self) -> dict[str, str]:
         """`pseudonymise("jira:" + id)` -> person key of every id seen with an e-mail.
 
@@ -139,7 +157,7 @@ class _DeferredPeople(JiraPeople):
         }  # type: ignore[misc]
 
 
-def _resolve_column(column: pa.ChunkedArray, people: _DeferredPeople) -> pa.ChunkedArray:
+def _resolve_column(column: pa.ChunkedArray, people: DeferredPeople) -> pa.ChunkedArray:
     pending = pc.fill_null(pc.starts_with(column, _PENDING), False)
     if not pc.any(pending).as_py():
         return column
@@ -149,7 +167,7 @@ def _resolve_column(column: pa.ChunkedArray, people: _DeferredPeople) -> pa.Chun
     return pc.if_else(pending, replaced, column)
 
 
-def _resolve_people(table: pa.Table, columns: tuple[str, ...], people: _DeferredPeople) -> pa.Table:
+def _resolve_people(table: pa.Table, columns: tuple[str, ...], people: DeferredPeople) -> pa.Table:
     for name in columns:
         index = table.schema.get_field_index(name)
         table = table.set_column(index, name, _resolve_column(table.column(index), people))
@@ -200,7 +218,7 @@ def read_pages_learning(
     most recently updated. `known_people` maps `pseudonymise("jira:" + id)` to the
     person key earlier landings learned for it (see `read_jira_folder`).
     """
-    people = _DeferredPeople(pseudonymise, known_people or {})
+    people = DeferredPeople(pseudonymise, known_people or {})
     issues = TableBuilder(schemas.JIRA_ISSUES)
     changelog = TableBuilder(schemas.JIRA_CHANGELOG)
     # The issue row number of every changelog row, to drop those of superseded copies.
@@ -303,9 +321,31 @@ def read_jira_folder(
     # A full read learns every e-mail itself; only a partial one needs the cache.
     known = _load_people(people_cache) if len(page_paths) < len(all_pages) else {}
     if page_paths:
-        read, learned = read_pages_learning(
-            _loaded_pages(page_paths, sources_dir), field_map(fields), pseudonymise, known
+        read, learned = read_page_files(
+            page_paths, sources_dir, field_map(fields), pseudonymise, known
         )
         tables.update(read)
         _save_people(people_cache, learned, known)
     return tables
+
+
+def read_page_files(
+    paths: list[Path],
+    sources_dir: Path,
+    fields: FieldMap,
+    pseudonymise: Pseudonymiser,
+    known_people: Mapping[str, str] | None = None,
+) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """`read_pages_learning` over page files: in DuckDB when it can be sure, else Python.
+
+    The DuckDB path (`pages_duckdb.py`) makes the same rows set-based; it declines any
+    input where it might differ, and those pages are read in Python, which raises the
+    usual file/record/field error for a malformed one.
+    """
+    people = DeferredPeople(pseudonymise, known_people or {})
+    fast = read_pages_duckdb(paths, sources_dir, fields, people)
+    if fast is not None:
+        return fast, people.learned()
+    return read_pages_learning(
+        _loaded_pages(paths, sources_dir), fields, pseudonymise, known_people
+    )

@@ -19,7 +19,7 @@ EPIC_TYPE_NAME = "Epic"
 EPIC_HIERARCHY_LEVEL = 1
 
 
-def _user_ids(user: Mapping[str, Any]) -> list[str]:
+def user_ids(user: Mapping[str, Any]) -> list[str]:
     """Every id a user object may be referred to by (Cloud accountId, DC name/key)."""
     ids = [user.get("accountId"), user.get("name"), user.get("key")]
     return [i for i in ids if isinstance(i, str) and i.strip()]
@@ -44,7 +44,7 @@ class JiraPeople:
         email = text(user.get("emailAddress"))
         if email is None:
             return
-        for user_id in _user_ids(user):
+        for user_id in user_ids(user):
             self._emails[user_id] = email
 
     def learn_from_issue(self, issue: Mapping[str, Any]) -> None:
@@ -72,7 +72,7 @@ class JiraPeople:
         email = text(user.get("emailAddress"))
         if email is not None:
             return person_key(self._pseudonymise, email)
-        ids = _user_ids(user)
+        ids = user_ids(user)
         return self.key_of_id(ids[0]) if ids else None
 
 
@@ -166,7 +166,8 @@ def issue_row(
     }
 
 
-def _person_values(value: Any, people: JiraPeople, multiple: bool) -> str | None:
+def person_values(value: Any, people: JiraPeople, multiple: bool) -> str | None:
+    """The person key(s) of a person field's changelog value (`from` or `to`)."""
     if not multiple:
         return people.key_of_id(value)
     # Multi-user fields log their ids as "[id1, id2]".
@@ -221,8 +222,8 @@ def changelog_rows(
                 "_source": source,
             }
             if single or multiple:
-                row["from_value"] = _person_values(item.get("from"), people, multiple)
-                row["to_value"] = _person_values(item.get("to"), people, multiple)
+                row["from_value"] = person_values(item.get("from"), people, multiple)
+                row["to_value"] = person_values(item.get("to"), people, multiple)
                 row["from_string"] = None
                 row["to_string"] = None
             yield row
