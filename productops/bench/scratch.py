@@ -12,8 +12,9 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from orchestration.settings import PROJECT_ROOT
 
@@ -51,18 +52,35 @@ def scratch_paths(scale: str, root: Path = SCRATCH_ROOT) -> ScratchPaths:
     return ScratchPaths(root / scale)
 
 
+def generation_marker(scale: str, seed: int) -> dict[str, Any]:
+    """What a generated folder is made from: scale, seed, generator version, parameters.
+
+    A folder made by an older generator, or with other sizes for the scale, has a
+    different marker and is generated again.
+    """
+    from productops.demo import GENERATOR_VERSION, get_scale
+
+    return {
+        "scale": scale,
+        "seed": seed,
+        "generator_version": GENERATOR_VERSION,
+        "parameters": asdict(get_scale(scale)),
+    }
+
+
 def ensure_generated(
     scale: str, paths: ScratchPaths, seed: int, progress: Callable[[str], None]
 ) -> bool:
     """Generate `scale` into `paths.generated` unless a complete copy is there; True if made."""
     marker = paths.generated / COMPLETE_MARKER
-    if marker.exists() and json.loads(marker.read_text()) == {"scale": scale, "seed": seed}:
+    wanted = generation_marker(scale, seed)
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
         return False
     from productops.demo import generate
 
     shutil.rmtree(paths.generated, ignore_errors=True)
     generate(scale, paths.generated, seed=seed, progress=progress)
-    marker.write_text(json.dumps({"scale": scale, "seed": seed}))
+    marker.write_text(json.dumps(wanted, sort_keys=True))
     return True
 
 

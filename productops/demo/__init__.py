@@ -4,7 +4,7 @@
 `truth.json` of the facts it planted; see README.md in this folder.
 """
 
-from productops.demo.generator import generate
+from productops.demo.generator import GENERATOR_VERSION, generate
 from productops.demo.scale import SCALES, Scale, get_scale
 
-__all__ = ["SCALES", "Scale", "generate", "get_scale"]
+__all__ = ["GENERATOR_VERSION", "SCALES", "Scale", "generate", "get_scale"]

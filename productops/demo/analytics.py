@@ -21,7 +21,6 @@ Adoption facts for truth.json are counted from the generated events themselves:
 from __future__ import annotations
 
 import random
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,10 +34,15 @@ from productops.demo.calendar import (
     month_label,
     months_between,
 )
-from productops.demo.org import ANALYTICS_FIRST_MONTH, ENABLE_EVENT_TYPE, Company, Partner
-from productops.demo.writers import compact_json, open_gzip_text
+from productops.demo.org import (
+    ANALYTICS_FIRST_MONTH,
+    ENABLE_EVENT_TYPE,
+    Company,
+    Partner,
+    Subscription,
+)
+from productops.demo.writers import DEFAULT_GZIP_LEVEL, compact_json, open_gzip_text
 
-Event = dict[str, Any]
 # feature id -> month -> adoption facts of that month
 Adoption = dict[str, dict[str, dict[str, Any]]]
 
@@ -56,8 +60,15 @@ class _User:
     adoption: float  # lower = adopts enabled features sooner
 
 
+# The version-4 and RFC 4122 variant bits, as uuid.UUID(version=4) sets them.
+_UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID_SET = (0x8000 << 48) | (4 << 76)
+
+
 def _uuid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """str(uuid.UUID(int=rng.getrandbits(128), version=4)), without building the object."""
+    text = f"{rng.getrandbits(128) & _UUID_CLEAR | _UUID_SET:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _enable_moments(company: Company, rng: random.Random) -> dict[tuple[str, str], datetime]:
@@ -82,18 +93,103 @@ def _enable_moments(company: Company, rng: random.Random) -> dict[tuple[str, str
 
 
 class AdoptionCounts:
-    """Distinct users and partners per app, feature, month (and day) from the events."""
+    """Distinct users and partners per app and feature in one month (and per day)."""
 
     def __init__(self) -> None:
-        self.app_users: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.app_partners: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.feature_users: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self.feature_daily: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.app_users: dict[str, set[str]] = defaultdict(set)
+        self.app_partners: dict[str, set[str]] = defaultdict(set)
+        self.feature_users: dict[str, set[str]] = defaultdict(set)
+        # (feature event type, day of the month from 0) -> users
+        self.feature_daily: dict[tuple[str, int], set[str]] = defaultdict(set)
 
 
-def write_analytics(folder: Path, company: Company, seed: int) -> tuple[int, Adoption]:
+# Width of amplitude_timestamp(): `2025-03-04 10:11:12.345000`.
+_STAMP_WIDTH = 26
+_BATCH_LINES = 2048
+
+
+class _MonthSpool:
+    """A month's event lines spooled to one file per day, then written in time order.
+
+    Lines arrive in the order they are drawn, which is not time order. Each day's
+    file is sorted on its own (a stable sort on the timestamp, so ties keep the draw
+    order), so at most one day of events is in memory at a time.
+    """
+
+    def __init__(self, folder: Path, month: date) -> None:
+        self.days = days_in_month(month)
+        self._dir = folder / f".spool_{month_label(month)}"
+        self._dir.mkdir(exist_ok=True)
+        self._handles = [
+            (self._dir / f"{day:02d}").open("w", encoding="utf-8", newline="\n")
+            for day in range(self.days)
+        ]
+        # Lines wait in small batches: one write call per batch, not per line.
+        self._batches: list[list[str]] = [[] for _ in range(self.days)]
+        self.count = 0
+
+    def add(self, day: int, stamp: str, line: str) -> None:
+        """Queue the event `line` stamped `stamp` on day `day` (from 0) of the month."""
+        batch = self._batches[day]
+        batch.append(f"{stamp}\t{line}\n")
+        if len(batch) >= _BATCH_LINES:
+            self._handles[day].writelines(batch)
+            batch.clear()
+        self.count += 1
+
+    def write(self, path: Path, level: int) -> None:
+        """Write the month's gzip file in time order and remove the spool."""
+        for handle, batch in zip(self._handles, self._batches, strict=True):
+            handle.writelines(batch)
+            handle.close()
+        with open_gzip_text(path, level) as out:
+            for day in range(self.days):
+                day_path = self._dir / f"{day:02d}"
+                lines = day_path.read_text(encoding="utf-8").splitlines()
+                lines.sort(key=lambda line: line[:_STAMP_WIDTH])
+                out.writelines(line[_STAMP_WIDTH + 1 :] + "\n" for line in lines)
+                day_path.unlink()
+        self._dir.rmdir()
+
+
+class _Actor:
+    """The JSON fragments of one user (or partner admin) in one app that never change."""
+
+    def __init__(
+        self, user_id: str, device_id: str | None, app: str, platform: str, partner: Partner
+    ) -> None:
+        self.user_id = user_id
+        middle = compact_json(
+            {
+                "user_id": user_id,
+                "device_id": device_id,
+                "app": app,
+                "platform": platform,
+                "country": partner.country,
+                "groups": {"partner": partner.id},
+            }
+        )
+        tail = compact_json({"user_properties": {"partner_kind": partner.kind}})
+        self.middle, self.tail = middle[1:-1], tail[1:]
+
+    def line(self, insert_id: str, type_json: str, stamp: str, properties_json: str) -> str:
+        """One event line: the bytes compact_json() gives for the event's dict.
+
+        Keys in Amplitude export order: $insert_id, event_type, event_time, user_id,
+        device_id, app, platform, country, groups, event_properties, user_properties.
+        """
+        return (
+            f'{{"$insert_id":"{insert_id}","event_type":{type_json},"event_time":"{stamp}",'
+            f'{self.middle},"event_properties":{properties_json},{self.tail}'
+        )
+
+
+def write_analytics(
+    folder: Path, company: Company, seed: int, gzip_level: int = DEFAULT_GZIP_LEVEL
+) -> tuple[int, Adoption]:
     """Write the monthly files; returns (event count, adoption by feature and month)."""
     rng = random.Random(f"{seed}/analytics")
+    scale = company.scale
     folder.mkdir(parents=True, exist_ok=True)
     partners = {p.id: p for p in company.partners}
     products = company.products
@@ -102,14 +198,14 @@ def write_analytics(folder: Path, company: Company, seed: int) -> tuple[int, Ado
     pairs = sorted(
         {(s.partner_id, s.product_id) for s in company.subscriptions if s.product_id is not None}
     )
-    per_partner = defaultdict(int)
+    per_partner: dict[str, int] = defaultdict(int)
     for partner_id, _ in pairs:
         per_partner[partner_id] += 1
     users: dict[tuple[str, str], list[_User]] = {}
     for partner_id, product_id in pairs:
         partner = partners[partner_id]
         share = partner.size / total_size / per_partner[partner_id]
-        count = max(5, round(company.scale.end_users * share))
+        count = max(5, round(scale.end_users * share))
         users[(partner_id, product_id)] = [
             _User(
                 f"{rng.getrandbits(40):010x}",
@@ -120,162 +216,89 @@ def write_analytics(folder: Path, company: Company, seed: int) -> tuple[int, Ado
             )
             for _ in range(count)
         ]
+    subscriptions: dict[tuple[str, str], list[Subscription]] = defaultdict(list)
+    for sub in company.subscriptions:
+        if sub.product_id is not None:
+            subscriptions[(sub.partner_id, sub.product_id)].append(sub)
+    features = {f.id: f for p in products.values() for f in p.features}
+    session_json, screen_json = compact_json(SESSION_EVENT), compact_json("Screen Viewed")
+    enable_json = compact_json(ENABLE_EVENT_TYPE)
+    screens_json = {screen: compact_json({"screen": screen}) for screen in SCREENS}
+    max_extra, session_rate = scale.max_extra_sessions, scale.session_rate
     feature_months: Adoption = {}
     total_events = 0
     for month in months_between(ANALYTICS_FIRST_MONTH, LAST_CLOSED_MONTH):
         counts = AdoptionCounts()
-        events: list[tuple[datetime, int, Event]] = []
-        month_end = datetime.combine(month, datetime.min.time()) + timedelta(
-            days=days_in_month(month)
-        )
+        spool = _MonthSpool(folder, month)
+        month_start = datetime.combine(month, datetime.min.time())
+        month_seconds = spool.days * 86400
         for (partner_id, feature_id), moment in sorted(enabled.items()):
-            if month <= moment.date() < month_end.date():
-                feature = next(
-                    f for p in products.values() for f in p.features if f.id == feature_id
-                )
-                app = products[feature.product_id].app
-                partner = partners[partner_id]
-                events.append(
-                    (
-                        moment,
-                        len(events),
-                        _event(
-                            rng,
-                            ENABLE_EVENT_TYPE,
-                            moment,
-                            f"admin-{partner_id}",
-                            None,
-                            app,
-                            "Web",
-                            partner,
-                            {"feature": feature_id},
-                        ),
-                    )
-                )
+            if month <= moment.date() < month + timedelta(days=spool.days):
+                app = products[features[feature_id].product_id].app
+                admin = _Actor(f"admin-{partner_id}", None, app, "Web", partners[partner_id])
+                stamp = amplitude_timestamp(moment)
+                properties = compact_json({"feature": feature_id})
+                line = admin.line(_uuid(rng), enable_json, stamp, properties)
+                spool.add((moment - month_start).days, stamp, line)
+                counts.app_users[app].add(admin.user_id)
+                counts.app_partners[app].add(partner_id)
         for (partner_id, product_id), pool in users.items():
             if not any(
-                s.partner_id == partner_id
-                and s.product_id == product_id
-                and s.start <= month
-                and (s.end is None or month < s.end)
-                for s in company.subscriptions
+                s.start <= month and (s.end is None or month < s.end)
+                for s in subscriptions[(partner_id, product_id)]
             ):
                 continue
             partner, product = partners[partner_id], products[product_id]
+            app = product.app
+            app_features = [
+                (f.event_type, compact_json(f.event_type), enabled.get((partner_id, f.id)))
+                for f in product.features
+            ]
             for user in pool:
                 if rng.random() > user.activity:
                     continue
-                for _ in range(1 + min(6, int(rng.expovariate(0.8)))):
-                    start = datetime.combine(month, datetime.min.time()) + timedelta(
-                        seconds=rng.randrange(days_in_month(month) * 86400)
-                    )
-                    moment = start
-                    events.append(
-                        (
-                            moment,
-                            len(events),
-                            _event(
-                                rng,
-                                SESSION_EVENT,
-                                moment,
-                                user.user_id,
-                                user.device_id,
-                                product.app,
-                                user.platform,
-                                partner,
-                                {},
-                            ),
-                        )
+                actor = _Actor(user.user_id, user.device_id, app, user.platform, partner)
+                # Every session starts inside the month, so an active user always has
+                # at least one event in the file.
+                counts.app_users[app].add(user.user_id)
+                counts.app_partners[app].add(partner_id)
+                for _ in range(1 + min(max_extra, int(rng.expovariate(session_rate)))):
+                    offset = rng.randrange(month_seconds)
+                    start = month_start + timedelta(seconds=offset)
+                    stamp = amplitude_timestamp(start)
+                    spool.add(
+                        offset // 86400, stamp, actor.line(_uuid(rng), session_json, stamp, "{}")
                     )
                     for _ in range(rng.randint(0, 2)):
-                        moment += timedelta(seconds=rng.randint(5, 240))
-                        events.append(
-                            (
-                                moment,
-                                len(events),
-                                _event(
-                                    rng,
-                                    "Screen Viewed",
-                                    moment,
-                                    user.user_id,
-                                    user.device_id,
-                                    product.app,
-                                    user.platform,
-                                    partner,
-                                    {"screen": rng.choice(SCREENS)},
-                                ),
-                            )
-                        )
-                    for feature in product.features:
-                        on_since = enabled.get((partner_id, feature.id))
+                        offset += rng.randint(5, 240)
+                        screen = screens_json[rng.choice(SCREENS)]
+                        insert_id = _uuid(rng)
+                        # Events that spill past the month end are drawn, then dropped.
+                        if offset < month_seconds:
+                            stamp = amplitude_timestamp(month_start + timedelta(seconds=offset))
+                            line = actor.line(insert_id, screen_json, stamp, screen)
+                            spool.add(offset // 86400, stamp, line)
+                    for event_type, type_json, on_since in app_features:
                         if on_since is None or on_since > start:
                             continue
                         months_on = (start - on_since).days / 30.4
                         if user.adoption > min(0.65, 0.15 + 0.06 * months_on):
                             continue
                         if rng.random() < 0.7:
-                            moment += timedelta(seconds=rng.randint(5, 300))
-                            events.append(
-                                (
-                                    moment,
-                                    len(events),
-                                    _event(
-                                        rng,
-                                        feature.event_type,
-                                        moment,
-                                        user.user_id,
-                                        user.device_id,
-                                        product.app,
-                                        user.platform,
-                                        partner,
-                                        {},
-                                    ),
+                            offset += rng.randint(5, 300)
+                            insert_id = _uuid(rng)
+                            if offset < month_seconds:
+                                stamp = amplitude_timestamp(month_start + timedelta(seconds=offset))
+                                line = actor.line(insert_id, type_json, stamp, "{}")
+                                spool.add(offset // 86400, stamp, line)
+                                counts.feature_users[event_type].add(user.user_id)
+                                counts.feature_daily[(event_type, offset // 86400)].add(
+                                    user.user_id
                                 )
-                            )
-        events = [e for e in events if e[0] < month_end]
-        events.sort(key=lambda e: (e[0], e[1]))
-        path = folder / f"events_{month_label(month)}.json.gz"
-        with open_gzip_text(path) as handle:
-            for moment, _, event in events:
-                handle.write(compact_json(event) + "\n")
-                _count(counts, event, moment)
-        total_events += len(events)
+        spool.write(folder / f"events_{month_label(month)}.json.gz", gzip_level)
+        total_events += spool.count
         _adoption(feature_months, counts, company, enabled, month)
     return total_events, feature_months
-
-
-def _event(
-    rng: random.Random,
-    event_type: str,
-    moment: datetime,
-    user_id: str,
-    device_id: str | None,
-    app: str,
-    platform: str,
-    partner: Partner,
-    properties: dict[str, Any],
-) -> Event:
-    return {
-        "$insert_id": _uuid(rng),
-        "event_type": event_type,
-        "event_time": amplitude_timestamp(moment),
-        "user_id": user_id,
-        "device_id": device_id,
-        "app": app,
-        "platform": platform,
-        "country": partner.country,
-        "groups": {"partner": partner.id},
-        "event_properties": properties,
-        "user_properties": {"partner_kind": partner.kind},
-    }
-
-
-def _count(counts: AdoptionCounts, event: Event, moment: datetime) -> None:
-    app, month = event["app"], month_label(moment.date())
-    counts.app_users[(app, month)].add(event["user_id"])
-    counts.app_partners[(app, month)].add(event["groups"]["partner"])
-    counts.feature_users[(event["event_type"], month)].add(event["user_id"])
-    counts.feature_daily[(event["event_type"], moment.date().isoformat())].add(event["user_id"])
 
 
 def _adoption(
@@ -289,21 +312,17 @@ def _adoption(
     last_day = month + timedelta(days=days_in_month(month) - 1)
     for product in company.products.values():
         for feature in product.features:
-            active = len(counts.app_users.get((product.app, label), ()))
-            users = len(counts.feature_users.get((feature.event_type, label), ()))
+            active = len(counts.app_users.get(product.app, ()))
+            users = len(counts.feature_users.get(feature.event_type, ()))
             daily = [
-                len(
-                    counts.feature_daily.get(
-                        (feature.event_type, (month + timedelta(days=d)).isoformat()), ()
-                    )
-                )
+                len(counts.feature_daily.get((feature.event_type, d), ()))
                 for d in range(days_in_month(month))
             ]
             result.setdefault(feature.id, {})[label] = {
                 "active_users": active,
                 "feature_users": users,
                 "adoption_rate": round(users / active, 4) if active else None,
-                "eligible_accounts": len(counts.app_partners.get((product.app, label), ())),
+                "eligible_accounts": len(counts.app_partners.get(product.app, ())),
                 "enabled_accounts": sum(
                     1
                     for (_, fid), at in enabled.items()

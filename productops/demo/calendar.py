@@ -160,10 +160,8 @@ def with_jitter(rng: random.Random, moment: datetime) -> datetime:
 
 
 def _stamp(moment: datetime) -> str:
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}"
-    )
+    # `2025-03-04T10:11:12.345`: isoformat truncates to milliseconds (moments are naive).
+    return moment.isoformat(timespec="milliseconds")
 
 
 def jira_timestamp(moment: datetime) -> str:
@@ -178,7 +176,4 @@ def aha_timestamp(moment: datetime) -> str:
 
 def amplitude_timestamp(moment: datetime) -> str:
     """Amplitude's `2025-03-04 10:11:12.345000` (UTC, no offset)."""
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:"
-        f"{moment.minute:02d}:{moment.second:02d}.{moment.microsecond:06d}"
-    )
+    return moment.isoformat(sep=" ", timespec="microseconds")

@@ -2,19 +2,22 @@
 
 The simulation runs portfolio by portfolio (work, Jira, Aha! features and the people
 ledger) and month by month (finance, analytics), writing files as it goes, so the big
-scales stream instead of holding the whole company in memory.
+scales stream instead of holding the whole company in memory. Analytics is written by
+a child process at the same time as the rest.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from productops.demo.aha_files import AhaWriter
-from productops.demo.analytics import write_analytics
+from productops.demo.analytics import Adoption, write_analytics
 from productops.demo.calendar import (
     AS_OF,
     LAST_CLOSED_MONTH,
@@ -32,7 +35,7 @@ from productops.demo.jira_files import JiraIssueWriter, write_static_files
 from productops.demo.okrs import Objective, simulate_okrs, write_okrs
 from productops.demo.org import REPORTING_CURRENCY, Company, build_company
 from productops.demo.people import Person, simulate_people
-from productops.demo.scale import get_scale
+from productops.demo.scale import Scale, get_scale
 from productops.demo.truth import (
     PeopleLedger,
     by_quarter,
@@ -50,6 +53,10 @@ _SERIES = (
     ("analytics/amplitude", "events_*.json.gz"),
 )
 CUSTOMER_COMMITMENT_CAP = 0.10
+# Raised whenever the same scale and seed would give different files, so cached
+# generated folders (the benchmark's scratch) are made again. 2: the workload
+# parameters of m, l and xl (issue #8).
+GENERATOR_VERSION = 2
 
 
 def clear_generated_series(out: Path) -> None:
@@ -77,7 +84,50 @@ def generate(
     clear_generated_series(out)
     company = build_company(size, seed)
     counts: dict[str, int] = {}
+    # Analytics depends only on the company and the seed: a second process writes it
+    # while this one simulates the work, which is the other half of the time.
+    analytics_process = ProcessPoolExecutor(1)
+    analytics_job = analytics_process.submit(
+        _write_analytics, size, seed, out / "analytics" / "amplitude"
+    )
+    try:
+        people, ledger, ideas, money = _work_and_money(company, seed, out, counts, say)
+        events, adoption = analytics_job.result()
+        analytics_process.shutdown()  # the child has finished: this reaps it
+    finally:
+        # After an error the child is left to finish on its own, not waited for.
+        analytics_process.shutdown(wait=False, cancel_futures=True)
+    counts["analytics__events"] = events
+    say(f"analytics: {events} events")
 
+    objectives, at_risk = simulate_okrs(company, seed, money.revenue, adoption)
+    counts.update(write_okrs(out / "okrs", objectives))
+    counts.update(write_catalog(out / "catalog.yml", company, people))
+
+    truth = _truth(
+        company, seed, people, counts, ledger, money, ideas, objectives, at_risk, adoption
+    )
+    (out / "truth.json").write_text(
+        json.dumps(truth, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+        newline="\n",
+    )
+    say(f"truth: {out / 'truth.json'}")
+    return truth
+
+
+def _work_and_money(
+    company: Company,
+    seed: int,
+    out: Path,
+    counts: dict[str, int],
+    say: Callable[[str], None],
+) -> tuple[list[Person], PeopleLedger, list[Idea], Ledger]:
+    """Write the HR, Jira, Aha! and finance files, adding to `counts`.
+
+    Returns the people, their cost and effort ledger, the ideas and the money ledger.
+    """
+    size = company.scale
     fx = simulate_fx(company, seed)
     counts["finance__fx_rates"] = write_fx(out / "finance" / "fx_rates.csv", fx)
     people = simulate_people(company, seed)
@@ -87,7 +137,7 @@ def generate(
     say(f"hr: {len(people)} employees")
 
     ledger = PeopleLedger(company, fx)
-    jira = JiraIssueWriter(out / "jira")
+    jira = JiraIssueWriter(out / "jira", size.gzip_level)
     aha = AhaWriter(out / "roadmap" / "aha")
     counter = RunningNumbers()
     teams_of = {t.id: t.portfolio_id for t in company.teams}
@@ -100,6 +150,11 @@ def generate(
         members = [p for p in people if teams_of[p.team_id] == portfolio.id]
         ledger.add_portfolio(members, issues)
         say(f"work: {portfolio.id}: {len(issues)} Jira issues, {len(features)} features")
+        # Features and their epics refer to each other, so only the cycle collector
+        # frees a portfolio: collect now, before the next one is simulated, to hold
+        # one portfolio's issues at a time.
+        del issues, features
+        gc.collect()
     counts.update(write_static_files(out / "jira", company))
     counts["jira__issues"] = jira.close()
     counts["jira__changelog"] = jira.changelog_items
@@ -119,25 +174,12 @@ def generate(
     write_gl(out / "finance" / "gl.csv", company, fx, seed, dict(positions), money)
     counts["finance__revenue"], counts["finance__gl_lines"] = money.revenue_rows, money.gl_rows
     say(f"finance: {money.revenue_rows} revenue lines, {money.gl_rows} GL lines")
+    return people, ledger, ideas, money
 
-    events, adoption = write_analytics(out / "analytics" / "amplitude", company, seed)
-    counts["analytics__events"] = events
-    say(f"analytics: {events} events")
 
-    objectives, at_risk = simulate_okrs(company, seed, money.revenue, adoption)
-    counts.update(write_okrs(out / "okrs", objectives))
-    counts.update(write_catalog(out / "catalog.yml", company, people))
-
-    truth = _truth(
-        company, seed, people, counts, ledger, money, ideas, objectives, at_risk, adoption
-    )
-    (out / "truth.json").write_text(
-        json.dumps(truth, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
-        encoding="utf-8",
-        newline="\n",
-    )
-    say(f"truth: {out / 'truth.json'}")
-    return truth
+def _write_analytics(size: Scale, seed: int, folder: Path) -> tuple[int, Adoption]:
+    """The analytics files of the company of `size` and `seed` (run in a child process)."""
+    return write_analytics(folder, build_company(size, seed), seed, size.gzip_level)
 
 
 def _sum_months(table: dict[str, dict[str, float]], key: str, months: list[str]) -> float:

@@ -16,7 +16,13 @@ from productops.demo.calendar import jira_timestamp
 from productops.demo.org import Company, Project
 from productops.demo.people import Person
 from productops.demo.work import Issue
-from productops.demo.writers import PagedJsonWriter, jira_page, write_json
+from productops.demo.writers import (
+    DEFAULT_GZIP_LEVEL,
+    PagedJsonWriter,
+    compact_json,
+    jira_page,
+    write_json,
+)
 
 BASE_URL = "https://lumen-platform.atlassian.net"
 EPIC_LINK_FIELD = "customfield_10014"
@@ -56,6 +62,7 @@ AUTOMATION = {
     "active": True,
     "displayName": "Automation for Jira",
 }
+_AUTOMATION_JSON = compact_json(AUTOMATION)
 
 
 def _field(field_id: str, name: str, schema: dict[str, Any] | None, custom: bool) -> dict[str, Any]:
@@ -249,10 +256,44 @@ def _item(name: str, before: object, after: object, style: str) -> dict[str, Any
 class JiraIssueWriter:
     """Renders issues into search pages, counting issues and changelog items."""
 
-    def __init__(self, folder: Path) -> None:
-        self._pages = PagedJsonWriter(folder / "issues", "page", jira_page, page_size=100, gz=True)
+    def __init__(self, folder: Path, gzip_level: int = DEFAULT_GZIP_LEVEL) -> None:
+        self._pages = PagedJsonWriter(
+            folder / "issues", "page", jira_page, page_size=100, gz=True, level=gzip_level
+        )
         self._history_id = 500000
         self.changelog_items = 0
+        # Changelog authors and status items repeat: rendered to JSON once each.
+        self._authors: dict[int, str] = {}
+        self._items: dict[tuple[str, object, object], str] = {}
+        # Field values that repeat, built once (json.dumps writes a shared dict as any other).
+        self._users: dict[int, dict[str, Any]] = {}
+        self._statuses = {name: _status(name) for name in STATUSES}
+
+    def _author_json(self, person: Person | None) -> str:
+        if person is None:
+            return _AUTOMATION_JSON
+        rendered = self._authors.get(person.employee_no)
+        if rendered is None:
+            rendered = self._authors[person.employee_no] = compact_json(user(person))
+        return rendered
+
+    def _user(self, person: Person | None) -> dict[str, Any] | None:
+        if person is None:
+            return None
+        rendered = self._users.get(person.employee_no)
+        if rendered is None:
+            rendered = self._users[person.employee_no] = user(person)  # type: ignore[assignment]
+        return rendered
+
+    def _item_json(self, name: str, before: object, after: object, style: str) -> str:
+        if name == "epic":  # epic items name issue ids: seldom the same twice
+            return compact_json(_item(name, before, after, style))
+        # Items of the other fields are the same for the same (field, from, to).
+        key = (name, _identity(before), _identity(after))
+        rendered = self._items.get(key)
+        if rendered is None:
+            rendered = self._items[key] = compact_json(_item(name, before, after, style))
+        return rendered
 
     def add(self, issue: Issue) -> None:
         """Render one issue with its changelog."""
@@ -268,7 +309,7 @@ class JiraIssueWriter:
                 "hierarchyLevel": level,
             },
             "project": _project_ref(issue.project),
-            "status": _status(issue.status),
+            "status": self._statuses[issue.status],
             "resolution": (
                 {"id": RESOLUTIONS[issue.resolution], "name": issue.resolution}
                 if issue.resolution
@@ -279,9 +320,9 @@ class JiraIssueWriter:
                 "id": "2" if issue.issue_type == "Bug" else "3",
                 "name": "High" if issue.issue_type == "Bug" else "Medium",
             },
-            "assignee": user(issue.assignee),
-            "reporter": user(issue.reporter),
-            "creator": user(issue.reporter),
+            "assignee": self._user(issue.assignee),
+            "reporter": self._user(issue.reporter),
+            "creator": self._user(issue.reporter),
             "created": jira_timestamp(issue.created_at),
             "updated": jira_timestamp(issue.updated_at),
             "labels": list(issue.labels),
@@ -299,7 +340,7 @@ class JiraIssueWriter:
                 "self": f"{BASE_URL}/rest/api/2/issue/{epic.id}",
                 "fields": {
                     "summary": epic.summary,
-                    "status": _status(epic.status),
+                    "status": self._statuses[epic.status],
                     "issuetype": {
                         "id": ISSUE_TYPES["Epic"][0],
                         "name": "Epic",
@@ -308,38 +349,42 @@ class JiraIssueWriter:
                     },
                 },
             }
+        # The changelog is assembled as text from the rendered pieces: the same bytes
+        # compact_json() gives for the whole record, a good deal faster.
         histories = []
         for change in issue.changes:
             self._history_id += 1
-            items = [_item(name, before, after, style) for name, before, after in change.items]
+            items = [
+                self._item_json(name, before, after, style) for name, before, after in change.items
+            ]
             self.changelog_items += len(items)
             histories.append(
-                {
-                    "id": str(self._history_id),
-                    "author": user(change.author) if change.author else AUTOMATION,
-                    "created": jira_timestamp(change.at),
-                    "items": items,
-                }
+                f'{{"id":"{self._history_id}","author":{self._author_json(change.author)},'
+                f'"created":"{jira_timestamp(change.at)}","items":[{",".join(items)}]}}'
             )
-        self._pages.add(
+        record = compact_json(
             {
                 "expand": "operations,versionedRepresentations,editmeta,changelog,renderedFields",
                 "id": issue.id,
                 "self": f"{BASE_URL}/rest/api/2/issue/{issue.id}",
                 "key": issue.key,
                 "fields": fields,
-                "changelog": {
-                    "startAt": 0,
-                    "maxResults": len(histories),
-                    "total": len(histories),
-                    "histories": histories,
-                },
             }
+        )
+        total = len(histories)
+        self._pages.add_json(
+            f'{record[:-1]},"changelog":{{"startAt":0,"maxResults":{total},"total":{total},'
+            f'"histories":[{",".join(histories)}]}}}}'
         )
 
     def close(self) -> int:
         """Write the pages; returns the number of issues."""
         return self._pages.close()
+
+
+def _identity(value: object) -> object:
+    """A hashable stand-in for a changelog item end: a person's number, else the value."""
+    return value.employee_no if isinstance(value, Person) else value
 
 
 def hash_component(name: str) -> int:

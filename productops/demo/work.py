@@ -45,7 +45,7 @@ STORY_POINTS = (1, 2, 3, 5, 8, 13)
 STORY_POINT_WEIGHTS = (8, 14, 22, 26, 18, 6)
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     """One changelog history: who changed what at one moment.
 
@@ -58,7 +58,7 @@ class Change:
     items: list[tuple[str, object, object]]
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """A Jira issue (epics included) and its full history."""
 
@@ -120,6 +120,9 @@ class Issue:
     def cut_at_as_of(self) -> None:
         """Forget what happens at or after the as-of instant and replay the state."""
         kept = [c for c in self.changes if c.at < AS_OF_INSTANT]
+        if len(kept) == len(self.changes):
+            # Nothing to forget: the state is already what the replay would give.
+            return
         self.changes = []
         self.status, self.assignee, self.resolution = "To Do", self.initial_assignee, None
         epic = self.epic
@@ -248,6 +251,8 @@ class TeamWork:
         self.orphans: list[tuple[datetime, Issue]] = []  # (back in the backlog at, issue)
         self.sales_led = team.portfolio_id == company.story.over_cap_portfolio
         self.partners = company.partners
+        self.days_factor = company.scale.issue_days_factor
+        self.review_rounds_max = company.scale.review_rounds_max
         # When each member can pick up work: (first moment, last moment).
         self._windows = {
             p.employee_no: (self.available_from(p, date.min), self.available_until(p))
@@ -305,10 +310,13 @@ class TeamWork:
         area = rng.choice(product.areas)
         category = self._category(moment)
         customer = rng.choice(self.partners) if category == "customer_commitment" else None
-        budget = rng.randint(5, 13)
+        # Shorter issues (issue_days_factor < 1) mean more stories per feature, so
+        # features keep their size in days and their count.
+        factor = self.days_factor
+        budget = round(rng.randint(5, 13) / factor)
         created = random_working_moment(rng, (moment - timedelta(days=rng.randint(12, 90))).date())
         per_feature = max(1.0, workers_now / max(1, len(self.active) + 1))
-        estimate = budget * 9.0 / per_feature
+        estimate = budget * 9.0 * factor / per_feature
         planned = release_name((moment + timedelta(days=estimate * rng.uniform(0.55, 0.95))).date())
         if customer is not None:
             name = f"{rng.choice(names.FEATURE_VERBS)} {rng.choice(names.FEATURE_NOUNS)} for {customer.name}"
@@ -412,9 +420,9 @@ class TeamWork:
     def _duration(self, issue: Issue) -> float:
         rng = self.rng
         if issue.issue_type == "Bug":
-            return rng.uniform(0.5, 3.0)
+            return rng.uniform(0.5, 3.0) * self.days_factor
         points = issue.story_points or 3.0
-        return max(0.5, (1.5 + points * 1.1) * rng.uniform(0.7, 1.5))
+        return max(0.5, (1.5 + points * 1.1) * rng.uniform(0.7, 1.5)) * self.days_factor
 
     def _mate(self, worker: Person, moment: datetime, until: datetime) -> Person | None:
         mates = [p for p in self._employed(self.workers, moment, until) if p is not worker]
@@ -461,6 +469,8 @@ class TeamWork:
                 # A review never outlasts its owner's last day.
                 done = min(done, self.available_until(owner) - timedelta(minutes=rng.randint(1, 4)))
             reviewer = self._mate(owner, finish, done) or owner
+            if self.review_rounds_max:
+                self._review_rounds(issue, owner, reviewer, done)
             issue.transition(done, reviewer, "Done")
         else:
             done = with_jitter(rng, finish)
@@ -474,6 +484,26 @@ class TeamWork:
                 redone = with_jitter(rng, add_working_days(reopened, rng.uniform(0.3, 2.0)))
                 issue.transition(redone, fix_by, "Done")
         return released_at or finish
+
+    def _review_rounds(self, issue: Issue, owner: Person, reviewer: Person, done: datetime) -> None:
+        """Send `issue` back from review to `owner` and back to review, before `done`.
+
+        The rounds share the review time evenly (each moment jittered inside its
+        slot), so the history stays in time order and the issue stays in progress.
+        """
+        rng = self.rng
+        rounds = rng.randint(0, self.review_rounds_max)
+        in_review = issue.changes[-1].at
+        span = done - in_review
+        slots = 2 * rounds + 1
+        if rounds == 0 or span < timedelta(seconds=slots):
+            return
+        for n in range(1, slots):
+            at = in_review + span * ((n - 1 + rng.uniform(0.3, 0.9)) / slots)
+            if n % 2:
+                issue.transition(at, reviewer, "In Progress")
+            else:
+                issue.transition(at, owner, "In Review")
 
     def _story(self, worker: Person, moment: datetime) -> Issue:
         rng = self.rng
@@ -576,7 +606,8 @@ class TeamWork:
                 issue = ready[0][1]
                 free_at = self._work(issue, worker, moment, until, issue.remaining_days)
             elif r < 0.12:
-                free_at = add_working_days(moment, rng.uniform(0.5, 3.0))  # meetings, support
+                # Meetings, support: as much shorter as the issues are.
+                free_at = add_working_days(moment, rng.uniform(0.5, 3.0) * self.days_factor)
             elif r < 0.27:
                 issue = self._side_issue(worker, moment, "bug")
                 free_at = self._work(issue, worker, moment, until, self._duration(issue))

@@ -21,22 +21,25 @@ def compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+DEFAULT_GZIP_LEVEL = 6
+
+
 @contextmanager
-def open_gzip_text(path: Path) -> Iterator[IO[str]]:
+def open_gzip_text(path: Path, level: int = DEFAULT_GZIP_LEVEL) -> Iterator[IO[str]]:
     """A UTF-8 text handle writing gzip with mtime 0 and no file name (deterministic)."""
     with (
         path.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as packed,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as packed,
         io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as handle,
     ):
         yield handle
 
 
-def write_text(path: Path, content: str, gz: bool = False) -> None:
-    """Write `content` to `path` (gzipped deterministically when `gz`)."""
+def write_text(path: Path, content: str, gz: bool = False, level: int = DEFAULT_GZIP_LEVEL) -> None:
+    """Write `content` to `path` (gzipped deterministically at `level` when `gz`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if gz:
-        with open_gzip_text(path) as handle:
+        with open_gzip_text(path, level) as handle:
             handle.write(content)
     else:
         path.write_text(content, encoding="utf-8", newline="\n")
@@ -85,10 +88,11 @@ class PagedJsonWriter:
         envelope: PageEnvelope,
         page_size: int = 100,
         gz: bool = False,
+        level: int = DEFAULT_GZIP_LEVEL,
     ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self._folder, self._stem, self._envelope = folder, stem, envelope
-        self._page_size, self._gz = page_size, gz
+        self._page_size, self._gz, self._level = page_size, gz, level
         self._spool_path = folder / f".{stem}.spool"
         self._spool = self._spool_path.open("w+", encoding="utf-8", newline="\n")
         self.count = 0
@@ -96,6 +100,11 @@ class PagedJsonWriter:
     def add(self, record: dict[str, Any]) -> None:
         """Queue one record for the pages."""
         self._spool.write(compact_json(record) + "\n")
+        self.count += 1
+
+    def add_json(self, record: str) -> None:
+        """Queue one record already rendered by compact_json() (one line, no newline)."""
+        self._spool.write(record + "\n")
         self.count += 1
 
     def close(self) -> int:
@@ -110,7 +119,7 @@ class PagedJsonWriter:
                 break
             path = self._folder / f"{self._stem}_{page_index + 1:04d}{suffix}"
             page = self._envelope(page_index, self._page_size, self.count, lines)
-            write_text(path, page + "\n", gz=self._gz)
+            write_text(path, page + "\n", gz=self._gz, level=self._level)
             page_index += 1
             if len(lines) < self._page_size:
                 break
