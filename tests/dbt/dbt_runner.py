@@ -58,3 +58,20 @@ def run_dbt(command: list[str], warehouse: Path, work_dir: Path) -> subprocess.C
         text=True,
         timeout=540,
     )
+
+
+def stored_failures(warehouse: Path, test_name: str, columns: str) -> set[tuple]:
+    """The rows `dbt test --store-failures` kept for `test_name`: `columns` of each.
+
+    dbt writes the table into a schema of its own naming; exactly one must exist.
+    """
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        schemas = connection.execute(
+            "select table_schema from information_schema.tables where table_name = ?",
+            [test_name],
+        ).fetchall()
+        assert len(schemas) == 1, f"no single stored-failures table for {test_name}: {schemas}"
+        rows = connection.execute(
+            f'select {columns} from "{schemas[0][0]}"."{test_name}"'
+        ).fetchall()
+    return {tuple(row) for row in rows}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_runner import DbtWarehouse, run_dbt
+from dbt_runner import DbtWarehouse, run_dbt, stored_failures
 
 PRODUCTS_TEST = "not_null_dim_products"
 FOLDED_TEST = "not_null_fct_product_cost_revenue_where_not_people_cost_folded"
@@ -60,16 +60,10 @@ def _plant_nulls(warehouse: Path) -> None:
 
 
 def _stored_failures(warehouse: Path, test_name: str) -> set[tuple[str, int]]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        schemas = connection.execute(
-            "select table_schema from information_schema.tables where table_name = ?",
-            [test_name],
-        ).fetchall()
-        assert len(schemas) == 1, f"no single stored-failures table for {test_name}: {schemas}"
-        rows = connection.execute(
-            f'select column_name, null_rows from "{schemas[0][0]}"."{test_name}"'
-        ).fetchall()
-    return {(column, int(count)) for column, count in rows}
+    return {
+        (column, int(count))
+        for column, count in stored_failures(warehouse, test_name, "column_name, null_rows")
+    }
 
 
 @pytest.fixture(scope="module")

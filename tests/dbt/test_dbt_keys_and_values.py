@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dbt_runner import DbtWarehouse, run_dbt
+from dbt_runner import DbtWarehouse, run_dbt, stored_failures
 
 TEAMS_TEST = "keys_and_values_dim_teams"
 ORG_SHAPE_TEST = "keys_and_values_fct_org_shape"
@@ -73,16 +73,12 @@ def _plant_faults(warehouse: Path) -> dict[str, str]:
 
 
 def _stored_failures(warehouse: Path, test_name: str) -> set[tuple[str, str, str, int]]:
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        schemas = connection.execute(
-            "select table_schema from information_schema.tables where table_name = ?",
-            [test_name],
-        ).fetchall()
-        assert len(schemas) == 1, f"no single stored-failures table for {test_name}: {schemas}"
-        rows = connection.execute(
-            f'select rule, columns, offending_value, rows_found from "{schemas[0][0]}"."{test_name}"'
-        ).fetchall()
-    return {(rule, columns, value, int(count)) for rule, columns, value, count in rows}
+    return {
+        (rule, columns, value, int(count))
+        for rule, columns, value, count in stored_failures(
+            warehouse, test_name, "rule, columns, offending_value, rows_found"
+        )
+    }
 
 
 @pytest.fixture(scope="module")
