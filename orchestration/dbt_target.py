@@ -7,12 +7,13 @@ from orchestration.settings import Settings
 TARGET_ENV_VAR = "PRODUCTOPS_TARGET"
 # dbt keeps DBT_ENV_SECRET_* values out of its logs and artifacts.
 PG_PASSWORD_ENV_VAR = "DBT_ENV_SECRET_PG_PASSWORD"
+MEMORY_LIMIT_ENV_VAR = "PRODUCTOPS_DUCKDB_MEMORY_LIMIT"
 
 
 def dbt_target_env(settings: Settings) -> dict[str, str]:
-    """`PRODUCTOPS_TARGET` and, on PostgreSQL, the server's host, port, user, database and
-    password, as the variables profiles.yml reads."""
-    env = {TARGET_ENV_VAR: settings.target}
+    """`PRODUCTOPS_TARGET`, DuckDB's memory limit and, on PostgreSQL, the server's host,
+    port, user, database and password, as the variables profiles.yml reads."""
+    env = {TARGET_ENV_VAR: settings.target, MEMORY_LIMIT_ENV_VAR: settings.duckdb_memory_limit}
     if settings.target == "postgres":
         env.update(
             {

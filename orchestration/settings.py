@@ -7,6 +7,7 @@ demo company: sources from `seeds/`, state under `data/`.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -18,6 +19,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Named, not read, by the Dagster instance config: the URL (a secret) never lands on disk.
 DAGSTER_POSTGRES_URL_VAR = "PRODUCTOPS_DAGSTER_POSTGRES_URL"
 FULL_REFRESH_VAR = "PRODUCTOPS_FULL_REFRESH"
+DUCKDB_MEMORY_LIMIT_VAR = "PRODUCTOPS_DUCKDB_MEMORY_LIMIT"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,10 @@ class Settings:
     # `PRODUCTOPS_DASHBOARD_ACCESS_FILE`: a TOML file outside the repository mapping each
     # login (OIDC e-mail or user name) to a role, portfolios and a password hash.
     dashboard_access_file: Path | None = None
+    # `PRODUCTOPS_DUCKDB_MEMORY_LIMIT`: how much memory each DuckDB connection of the
+    # refresh (landing, dbt) may use before it spills to disk, as DuckDB spells it
+    # (`6GB`, `50%`). The default is DuckDB's own: 80% of RAM.
+    duckdb_memory_limit: str = "80%"
 
     @property
     def warehouse_path(self) -> Path:
@@ -144,6 +150,17 @@ def _target(name: str) -> str:
     return name
 
 
+def _memory_limit(value: str) -> str:
+    """A DuckDB `memory_limit`: a number with a unit (KB..TB, KiB..TiB) or a % of RAM."""
+    cleaned = value.strip()
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(%|[KMGT]i?B)", cleaned, re.IGNORECASE):
+        raise ValueError(
+            f"{DUCKDB_MEMORY_LIMIT_VAR}={value!r} is not a DuckDB memory limit "
+            "(a size such as 6GB or 512MiB, or a share of RAM such as 50%)"
+        )
+    return cleaned
+
+
 def _flag(value: str | None) -> bool:
     """An on/off environment variable: `1`, `true`, `yes` or `on` (any case) is on."""
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
@@ -178,6 +195,7 @@ def get_settings() -> Settings:
         ),
         productboard_token=os.environ.get("PRODUCTBOARD_TOKEN") or None,
         target=_target(os.environ.get("PRODUCTOPS_TARGET") or "duckdb"),
+        duckdb_memory_limit=_memory_limit(os.environ.get(DUCKDB_MEMORY_LIMIT_VAR) or "80%"),
         pg_host=os.environ.get("PRODUCTOPS_PG_HOST") or "127.0.0.1",
         pg_port=int(os.environ.get("PRODUCTOPS_PG_PORT") or "5432"),
         pg_user=os.environ.get("PRODUCTOPS_PG_USER") or "productops",

@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import yaml
-
-from orchestration.settings import DBT_PROJECT_DIR
 
 
 def _table_rows(path: Path, schema: str) -> dict[str, int]:
@@ -46,19 +43,13 @@ def rows_per_mart(serving: Path) -> dict[str, int]:
     return _table_rows(serving, "marts")
 
 
-def duckdb_memory_limit(warehouse: Path, profiles_dir: Path = DBT_PROJECT_DIR) -> str:
-    """The `memory_limit` the refresh's DuckDB ran with.
+def duckdb_memory_limit(configured: str) -> str:
+    """The `memory_limit` the refresh's DuckDB connections ran with, in DuckDB's words.
 
-    dbt's profile may set it (`settings: {memory_limit: ...}`); otherwise both the
-    landing connection and dbt take DuckDB's default (80% of RAM), read here from a
-    connection opened the same way.
+    `configured` is the setting (`PRODUCTOPS_DUCKDB_MEMORY_LIMIT`, default 80%); a share
+    of RAM is also shown as the size DuckDB made of it on this machine.
     """
-    profiles = yaml.safe_load((profiles_dir / "profiles.yml").read_text()) or {}
-    for profile in profiles.values():
-        for output in (profile or {}).get("outputs", {}).values():
-            configured = (output.get("settings") or {}).get("memory_limit")
-            if configured:
-                return f"{configured} (dbt profile)"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with duckdb.connect() as con:
+        con.execute(f"set memory_limit = '{configured}'")
         (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
-    return f"{limit} (DuckDB default: 80% of RAM)"
+    return limit if configured.rstrip().endswith("B") else f"{configured} of RAM = {limit}"

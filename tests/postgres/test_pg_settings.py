@@ -20,7 +20,7 @@ _PG = {
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in [*_PG, "PRODUCTOPS_TARGET"]:
+    for name in [*_PG, "PRODUCTOPS_TARGET", "PRODUCTOPS_DUCKDB_MEMORY_LIMIT"]:
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
     return monkeypatch
@@ -29,10 +29,14 @@ def clean_env(monkeypatch):
 def test_duckdb_is_the_default_and_dbt_is_told_so(clean_env, tmp_path):
     settings = get_settings()
     assert settings.target == "duckdb"
-    assert dbt_target_env(settings) == {"PRODUCTOPS_TARGET": "duckdb"}
+    assert dbt_target_env(settings) == {
+        "PRODUCTOPS_TARGET": "duckdb",
+        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "80%",
+    }
     assert dbt_env(tmp_path / "w.duckdb") == {
         WAREHOUSE_ENV_VAR: str(tmp_path / "w.duckdb"),
         "PRODUCTOPS_TARGET": "duckdb",
+        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "80%",
     }
 
 
