@@ -27,14 +27,20 @@
     where loaded_at > {{ watermark_of(this, watermark_column) }}
 {%- endmacro %}
 
-{% macro newest_jira_landing(issues_relation, changes_relation) -%}
+{% macro newest_jira_landing(issues_relation, changes_relation, watermark_column='source_loaded_at') -%}
     {#- One row, `source_loaded_at`: the newest `loaded_at` of the issues and their changes,
-        the watermark the next build's `changed_jira_issues` compares with. -#}
+        the watermark the next build's `changed_jira_issues` compares with. An incremental
+        build looks only past its own watermark: the changes are a view over every
+        changelog item, and its max over all of them cost 3.4 s at scale m, where the
+        filtered one is read from the newest rows alone. -#}
+    {%- set since = watermark_of(this, watermark_column) if is_incremental() else none %}
     select max(loaded_at) as source_loaded_at
     from (
         select max(loaded_at) as loaded_at from {{ issues_relation }}
+        {%- if since is not none %} where loaded_at > {{ since }}{% endif %}
         union all
         select max(loaded_at) from {{ changes_relation }}
+        {%- if since is not none %} where loaded_at > {{ since }}{% endif %}
     ) as newest
 {%- endmacro %}
 
