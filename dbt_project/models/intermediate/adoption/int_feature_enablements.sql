@@ -1,6 +1,8 @@
 -- When each partner account first switched a catalog feature on: the earliest enable
 -- event (the catalog's enable_event_type, property `feature` = the feature id) of the
--- account. B2B2C: end users can only adopt what their partner has enabled.
+-- account. B2B2C: end users can only adopt what their partner has enabled. The events
+-- come pre-aggregated by month from the incremental int_enable_events_by_month; only
+-- the catalog join happens here.
 
 with
 
@@ -11,17 +13,10 @@ features as (
 
 ),
 
-events as (
+enable_events as (
 
-    select
-        event_type,
-        event_time,
-        account_id,
-        {{ adoption_json_text('properties_json', 'feature') }} as enabled_feature
-
-    from {{ ref('stg_analytics__events') }}
-    where account_id is not null
-        and properties_json is not null
+    select * from {{ ref('int_enable_events_by_month') }}
+    where enabled_feature is not null
 
 ),
 
@@ -29,14 +24,14 @@ final as (
 
     select
         features.feature_id,
-        events.account_id,
-        min(events.event_time) as first_enabled_at
+        enable_events.account_id,
+        min(enable_events.first_event_at) as first_enabled_at
 
-    from events
+    from enable_events
     inner join features
-        on events.event_type = features.enable_event_type
-        and lower(trim(events.enabled_feature)) = features.feature_id
-    group by features.feature_id, events.account_id
+        on enable_events.event_type = features.enable_event_type
+        and enable_events.enabled_feature = features.feature_id
+    group by features.feature_id, enable_events.account_id
 
 )
 
