@@ -3,8 +3,12 @@
     `null_rows`. One test per model instead of one `not_null` test per column, because a
     build's time is dominated by dbt's per-node overhead, not by the scan: all columns are
     counted in a single pass. `where:` and `severity:` configs apply as for `not_null`.
+
+    `new_rows_column` (optional): a load-time column. When the refresh passes a cutoff for
+    the model (macros/new_rows_filter.sql), only rows loaded at or after it are counted:
+    landing merges by natural key, so an older row was checked then and has not changed.
 -#}
-{% test columns_not_null(model, columns) %}
+{% test columns_not_null(model, columns, new_rows_column=none) %}
     {%- if columns | length == 0 %}
         {{ exceptions.raise_compiler_error("columns_not_null on " ~ model ~ " lists no columns") }}
     {%- endif %}
@@ -15,6 +19,7 @@
             {{- "," if not loop.last }}
         {%- endfor %}
         from {{ model }}
+        {{ new_rows_filter(model, new_rows_column) }}
     )
     {%- for column in columns %}
     select

@@ -13,8 +13,13 @@
     key, a compound key's values joined with ', ', or the unaccepted value) and
     `rows_found`. `where:` and `severity:` apply to every rule of the test, so rules that
     need another config go in a second test.
+
+    `new_rows_column` (optional): a load-time column. When the refresh passes a cutoff for
+    the model (macros/new_rows_filter.sql), only rows loaded at or after it are checked:
+    landing merges by natural key, so an older row was checked then, has not changed and
+    shares no key with a newer one; a duplicate can only be among the newer rows.
 -#}
-{% test keys_and_values(model, unique=[], unique_combinations=[], accepted_values={}) %}
+{% test keys_and_values(model, unique=[], unique_combinations=[], accepted_values={}, new_rows_column=none) %}
     {%- if unique | length + unique_combinations | length + accepted_values | length == 0 %}
         {{ exceptions.raise_compiler_error("keys_and_values on " ~ model ~ " lists no rules") }}
     {%- endif %}
@@ -33,6 +38,7 @@
     with checked_rows as (
         select {{ checked_columns | join(', ') }}
         from {{ model }}
+        {{ new_rows_filter(model, new_rows_column) }}
     )
     {%- for rule, columns, skip_nulls in key_rules %}
         {%- set shown = [] %}

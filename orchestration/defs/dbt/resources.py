@@ -43,13 +43,19 @@ def dbt_executable() -> str:
     return shutil.which("dbt") or "dbt"
 
 
-def dbt_env(warehouse_path: Path) -> dict[str, str]:
+def dbt_env(warehouse_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment a dbt subprocess needs on top of ours: which engine, and where.
 
     dbt_project/profiles.yml reads these; the engine and server come from the settings
     (`dbt_target_env`), so dbt never builds on another engine than the landing did.
+    `extra`: more variables for this build, such as the tested cutoffs the project's test
+    macros read (tested_cutoff.py).
     """
-    return {WAREHOUSE_ENV_VAR: str(warehouse_path), **dbt_target_env(get_settings())}
+    return {
+        WAREHOUSE_ENV_VAR: str(warehouse_path),
+        **dbt_target_env(get_settings()),
+        **(extra or {}),
+    }
 
 
 def dbt_build_args(
@@ -105,13 +111,15 @@ def dbt_resource(project: DbtProject = DBT_PROJECT) -> DbtCliResource:
 
 
 @contextmanager
-def dbt_subprocess_environment(warehouse_path: Path) -> Iterator[None]:
-    """Expose `dbt_env()` to subprocesses started in this block, then restore ours.
+def dbt_subprocess_environment(
+    warehouse_path: Path, extra: Mapping[str, str] | None = None
+) -> Iterator[None]:
+    """Expose `dbt_env(warehouse_path, extra)` to subprocesses started in this block, then restore ours.
 
     dagster-dbt starts dbt with a copy of this process's environment and offers no other
     way to add to it; steps run one at a time in the `warehouse` pool.
     """
-    extra = dbt_env(warehouse_path)
+    extra = dbt_env(warehouse_path, extra)
     saved = {name: os.environ.get(name) for name in extra}
     os.environ.update(extra)
     try:
@@ -124,11 +132,16 @@ def dbt_subprocess_environment(warehouse_path: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _newest_input_mtime(project_dir: Path) -> float:
+def dbt_project_files(project_dir: Path = DBT_PROJECT_DIR) -> list[Path]:
+    """The files `dbt parse` reads in `project_dir`: models, macros, tests, ... and settings."""
     paths = [project_dir / name for name in _PARSED_FILES]
     for folder in _PARSED_DIRS:
         paths.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
-    return max((p.stat().st_mtime for p in paths if p.exists()), default=0.0)
+    return [p for p in paths if p.is_file()]
+
+
+def _newest_input_mtime(project_dir: Path) -> float:
+    return max((p.stat().st_mtime for p in dbt_project_files(project_dir)), default=0.0)
 
 
 def manifest_is_stale(project_dir: Path = DBT_PROJECT_DIR) -> bool:
