@@ -25,6 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from connectors.source_files import relative_name
 
 META_SCHEMA = "meta"
@@ -42,6 +44,41 @@ ACCUMULATING: dict[str, tuple[str, ...]] = {
 # Files being written (drop folder, bench) are not exports yet.
 _PARTIAL_SUFFIXES = (".part", ".tmp")
 _CHUNK = 1 << 20
+
+
+class RelativeNames:
+    """`relative_name` for many files of one sources folder, resolving each folder once.
+
+    Resolving a path stats every component of it, which for 14,000 Jira pages took
+    seconds per landing; a file that is not itself a symlink resolves to its resolved
+    folder plus its name, so only the folders need resolving.
+    """
+
+    def __init__(self, sources_dir: Path) -> None:
+        self._sources_dir = sources_dir
+        self._root = sources_dir.resolve()
+        # Each folder's resolved path relative to the sources folder ("" for the folder
+        # itself), or None for a folder outside it.
+        self._folders: dict[Path, str | None] = {}
+
+    def _folder(self, folder: Path) -> str | None:
+        if folder not in self._folders:
+            try:
+                relative = folder.resolve().relative_to(self._root).as_posix()
+                self._folders[folder] = "" if relative == "." else relative + "/"
+            except ValueError:
+                self._folders[folder] = None
+        return self._folders[folder]
+
+    def __call__(self, path: Path) -> str:
+        """The same name as `relative_name(path, sources_dir)`."""
+        if path.name in ("", ".", "..") or not path.is_absolute() or path.is_symlink():
+            return relative_name(path, self._sources_dir)
+        folder = self._folder(path.parent)
+        if folder is None:
+            # Outside the sources folder (or the folder itself): the rare, general case.
+            return relative_name(path, self._sources_dir)
+        return folder + path.name
 
 
 @dataclass(frozen=True)
@@ -79,8 +116,10 @@ class ReadPlan:
     def wants(self, sources_dir: Path) -> Any:
         """The `ReadContext.file_filter`: True for files to read (and notes them read)."""
 
+        name_of = RelativeNames(sources_dir)
+
         def file_filter(path: Path) -> bool:
-            name = relative_name(path, sources_dir)
+            name = name_of(path)
             if self.changed is not None and name in self.files and name not in self.changed:
                 return False
             self.read.add(name)
@@ -130,8 +169,9 @@ def fingerprint(
     """Each file's size, mtime and hash; a file whose size and mtime did not move keeps
     its previous hash instead of being read again."""
     files = {}
+    name_of = RelativeNames(sources_dir)
     for path in paths:
-        name = relative_name(path, sources_dir)
+        name = name_of(path)
         stat = path.stat()
         before = previous.get(name)
         if before is not None and (before.size, before.mtime_ns) == (
@@ -227,13 +267,30 @@ def record_files(con: Any, plan: ReadPlan, batch_id: str) -> None:
     """Replace `plan.source`'s manifest with the files this landing covered."""
     ensure_manifest_tables(con)
     con.execute(f"DELETE FROM {FILES_TABLE} WHERE source = ?", [plan.source])
-    con.executemany(
-        f"INSERT INTO {FILES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            [plan.source, f.path, f.size, f.mtime_ns, f.sha256, plan.context, batch_id]
-            for f in plan.files.values()
-        ],
+    # One set-based insert from Arrow: DuckDB's executemany costs about a millisecond a
+    # row, 12 of the 14 CPU seconds of Jira's incremental landing at scale m (14,214 pages).
+    files = list(plan.files.values())
+    count = len(files)
+    manifest = pa.table(
+        {
+            "source": pa.array([plan.source] * count, pa.string()),
+            "path": pa.array([f.path for f in files], pa.string()),
+            "size": pa.array([f.size for f in files], pa.int64()),
+            "mtime_ns": pa.array([f.mtime_ns for f in files], pa.int64()),
+            "sha256": pa.array([f.sha256 for f in files], pa.string()),
+            "read_context": pa.array([plan.context] * count, pa.string()),
+            "batch_id": pa.array([batch_id] * count, pa.string()),
+        }
     )
+    con.register("_landed_files_rows", manifest)
+    try:
+        con.execute(
+            f"INSERT INTO {FILES_TABLE} (source, path, size, mtime_ns, sha256, read_context, "
+            "batch_id) SELECT source, path, size, mtime_ns, sha256, read_context, batch_id "
+            "FROM _landed_files_rows"
+        )
+    finally:
+        con.unregister("_landed_files_rows")
     con.execute(
         f"INSERT INTO {READS_TABLE} VALUES (?, ?, ?, ?, ?)",
         [plan.source, batch_id, plan.files_read(), plan.files_skipped(), plan.reason],
