@@ -43,7 +43,9 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     """Open the working warehouse read-write (default: the settings' path) with schema `raw`."""
     path = path or get_settings().warehouse_path
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    # The same cap as dbt's connection (PRODUCTOPS_DUCKDB_MEMORY_LIMIT): the landing's
+    # merges may spill to disk instead of growing past it.
+    con = duckdb.connect(str(path), config={"memory_limit": get_settings().duckdb_memory_limit})
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     return con
 

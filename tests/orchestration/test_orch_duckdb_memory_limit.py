@@ -10,6 +10,7 @@ import pytest
 
 from orchestration.defs.dbt.resources import dbt_env, dbt_executable
 from orchestration.settings import DBT_PROJECT_DIR, get_settings
+from orchestration.warehouse import connect
 
 
 def test_the_default_is_duckdbs_own_share_of_ram(folders, monkeypatch):
@@ -64,3 +65,14 @@ def test_dbt_runs_duckdb_with_the_configured_limit(folders, monkeypatch, tmp_pat
     )
     assert shown.returncode == 0, shown.stdout[-2000:] + shown.stderr[-2000:]
     assert '"memory_limit": "768.0 MiB"' in shown.stdout
+
+
+def test_the_landing_connection_runs_with_the_configured_limit(folders, monkeypatch):
+    monkeypatch.setenv("PRODUCTOPS_DUCKDB_MEMORY_LIMIT", "640MiB")
+    get_settings.cache_clear()
+    con = connect()
+    try:
+        (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
+    finally:
+        con.close()
+    assert limit == "640.0 MiB"
