@@ -7,6 +7,13 @@ Issues, histories and items are unnested in SQL; only the distinct people (user
 objects and person-field values) go to Python, where the reader's own `JiraPeople`
 functions learn e-mails and pseudonymise them, and come back as a join.
 
+Pages are parsed a chunk at a time (`CHUNK_PAGES`); each chunk's copies and items are
+appended to tables stored compressed in a scratch database file, and DuckDB runs under
+a memory limit: the reader's memory does not grow with the number of pages beyond its
+Arrow result.
+Everything that spans pages (which copy of a repeated issue wins, the e-mail an
+account id shows on another page) is settled after the last chunk, over all of them.
+
 The result must equal `files.read_pages_learning` row for row, so this path declines
 (returns None) wherever it could differ: a file DuckDB cannot read, a page that is not
 one object with an `issues` list, a text field holding a number, a timestamp or story
@@ -243,15 +250,15 @@ def _raw_sql(fields: FieldMap, fields_type: str) -> str:
         f"STRUCT(id JSON, key JSON, fields {fields_type}, changelog STRUCT(histories {_HISTORY}[]))"
     )
     return f"""
-    create temp table jira_raw as
+    create or replace temp table jira_raw as
     with pages as (
-        select filename, issues is null as no_issues,
+        select s.file_no, issues is null as no_issues,
             unnest(coalesce(nullif(issues, []), [null])) as issue,
             unnest(case when len(issues) > 0 then range(1, len(issues) + 1) else [0] end)
                 as issue_no
-        from {_read_pages(issue)}
+        from {_read_pages(issue)} join jira_sources s using (filename)
     )
-    select filename, no_issues, issue_no, issue_no > 0 and issue is null as null_issue,
+    select file_no, no_issues, issue_no, issue_no > 0 and issue is null as null_issue,
         issue.id as id_j, issue.key as key_j, f.project.key as project_j,
         f.issuetype.name as type_j, f.summary as summary_j, f.status.name as status_j,
         f.status.statusCategory.key as category_j, f.parent.key as parent_j,
@@ -267,7 +274,7 @@ def _raw_sql(fields: FieldMap, fields_type: str) -> str:
 
 # Every copy of every issue as `jira__issues` columns, with a flag where SQL is not sure.
 _COPIES = """
-    create temp table jira_copies as
+    create or replace temp table jira_chunk_copies as
     with
     texts as (
         select *,
@@ -281,7 +288,7 @@ _COPIES = """
     ),
     numbers as (select *, jnum(points_j, points_s) as points_n from texts)
     select
-        filename, issue_no, no_issues, issue_id, issue_key,
+        file_no, issue_no, no_issues, issue_id, issue_key,
         coalesce(jtext(project_j), case
             when strpos(issue_key, '-') > 0 then regexp_extract(issue_key, '(?s)^(.*)-', 1)
             else issue_key end) as project_key,
@@ -325,15 +332,13 @@ _COPIES = """
 # without items gives one row with `item_index` -1: it lands nothing, but its id and
 # time are still checked, as `changelog_rows` checks them.
 _ITEMS = """
-    create temp table jira_items as
+    create or replace temp table jira_chunk_items as
     with
     histories as (
-        select filename, issue_no, id_j, unnest(histories) as h,
-            unnest(range(len(histories))) as history_no
-        from jira_raw
+        select file_no, issue_no, id_j, unnest(histories) as h from jira_raw
     ),
     items as (
-        select filename, issue_no, id_j, history_no, h is null as null_history,
+        select file_no, issue_no, id_j, h is null as null_history,
             h.id as history_j, h.created as created_j, juser(h.author) as author,
             juser_bad(h.author) as author_bad,
             unnest(coalesce(nullif(h.items, []), [null])) as it,
@@ -346,7 +351,7 @@ _ITEMS = """
             jtext(it.field) as field, jtext(it.fieldId) as field_id
         from items
     )
-    select filename, issue_no, jtext(id_j) as issue_id, history_no, item_index, history_id,
+    select file_no, issue_no, jtext(id_j) as issue_id, item_index, history_id,
         field, jstr(it."from") as from_raw, jstr(it.fromString) as from_string_raw,
         jstr(it."to") as to_raw, jstr(it.toString) as to_string_raw, author,
         jts_value(created_s) as changed_at,
@@ -363,15 +368,16 @@ _ITEMS = """
 
 
 def _all_readable(con: duckdb.DuckDBPyConnection, expected_files: int) -> bool:
-    """True when every file is one page object with an issues list and each issue is sure."""
+    """True when each of the chunk's files is one page object with an issues list of sure
+    issues."""
     files, pages_ok, unsure = con.execute(
         """
         select count(*), coalesce(bool_and(pages = 1), true), coalesce(bool_or(unsure), false)
         from (
-            select filename,
+            select file_no,
                 count(*) filter (where issue_no <= 1) as pages,
                 bool_or(unsure or no_issues) as unsure
-            from jira_copies group by filename
+            from jira_chunk_copies group by file_no
         )
         """
     ).fetchone()
@@ -463,8 +469,8 @@ _ISSUES = f"""
         c.components, c.story_points, c.created_at, c.updated_at, c.resolved_at,
         s.source as _source
     from jira_copies c
-    join jira_kept using (filename, issue_no)
-    join jira_sources s using (filename)
+    join jira_kept using (file_no, issue_no)
+    join jira_sources s using (file_no)
     {_USER_JOIN.format(alias="a", user="c.assignee")}
     """
 
@@ -476,8 +482,8 @@ _CHANGELOG = f"""
         case when i.is_person then null else ptext(i.to_string_raw) end as to_string,
         a.person_key as author_key, i.item_index, i.changed_at, s.source as _source
     from jira_items i
-    join jira_kept using (filename, issue_no)
-    join jira_sources s using (filename)
+    join jira_kept using (file_no, issue_no)
+    join jira_sources s using (file_no)
     left join jira_value_keys f on f.raw = i.from_raw and f.multiple = i.multiple
     left join jira_value_keys t on t.raw = i.to_raw and t.multiple = i.multiple
     {_USER_JOIN.format(alias="a", user="i.author")}
@@ -488,10 +494,10 @@ _CHANGELOG = f"""
 # later place on the page) on a tie, as `files._winners` keeps.
 _KEPT = """
     create temp table jira_kept as
-    select c.filename, c.issue_no from jira_copies c join jira_sources s using (filename)
-    where c.issue_no > 0
-    qualify row_number() over (partition by c.issue_id
-        order by c.updated_at desc nulls last, s.file_no desc, c.issue_no desc) = 1
+    select file_no, issue_no from jira_copies
+    where issue_no > 0
+    qualify row_number() over (partition by issue_id
+        order by updated_at desc nulls last, file_no desc, issue_no desc) = 1
     """
 
 # What DuckDB raises for a file it cannot read as a page (bad JSON or gzip, a value of
@@ -499,15 +505,71 @@ _KEPT = """
 _UNREADABLE = (duckdb.InvalidInputException, duckdb.IOException, duckdb.ConversionException)
 
 
+# Pages per `read_json`: DuckDB holds one chunk's JSON leaves at a time, so the memory
+# the read needs grows with the chunk, not with the export.
+CHUNK_PAGES = 1000
+
+# What DuckDB may hold in memory before it evicts or spills to the scratch folder.
+_MEMORY_LIMIT = "2GB"
+
+
 def _connect(scratch: Path) -> duckdb.DuckDBPyConnection:
-    # Spill to a folder of our own (not the working directory) if the pages outgrow memory.
-    return duckdb.connect(
-        ":memory:",
+    # A database file of our own rather than ":memory:": the gathered copies and items
+    # are stored compressed (a tenth of their in-memory size) and evicted under the
+    # memory limit instead of held whole; temporary tables spill beside it.
+    con = duckdb.connect(
+        str(scratch / "pages.duckdb"),
         config={
             "temp_directory": str(scratch),
             "preserve_insertion_order": False,
+            "memory_limit": _MEMORY_LIMIT,
         },
     )
+    con.execute("set enable_progress_bar = false")
+    return con
+
+
+# Columns only the per-chunk checks need: not stored, as storing costs compression time.
+_CHECK_ONLY = {"jira_copies": "no_issues, unsure", "jira_items": "unsure"}
+
+
+def _append(con: duckdb.DuckDBPyConnection, chunk: str, table: str, first: bool) -> None:
+    """Move a chunk's rows into the (stored, compressed) table gathering every chunk's."""
+    rows = f"select * exclude ({_CHECK_ONLY[table]}) from {chunk}"
+    if first:
+        con.execute(f"create table {table} as {rows}")
+    else:
+        con.execute(f"insert into {table} {rows}")
+    con.execute(f"drop table {chunk}")
+
+
+def _read_chunk(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    fields: FieldMap,
+    fields_type: str,
+    person: dict[str, list[str]],
+) -> bool:
+    """Copies and items of the pages `names` into the chunk tables; False to decline."""
+    try:
+        con.execute(_raw_sql(fields, fields_type), {"paths": names})
+    except _UNREADABLE:
+        return False
+    con.execute(_COPIES)
+    if not _all_readable(con, len(names)):
+        return False
+    con.execute(_ITEMS, person)
+    con.execute("drop table jira_raw")
+    (unsure,) = con.execute(
+        "select coalesce(bool_or(unsure), false) from jira_chunk_items"
+    ).fetchone()
+    return not unsure
+
+
+def _to_arrow(con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema) -> pa.Table:
+    # Streamed batch by batch rather than materialised by DuckDB first and then copied.
+    reader = con.sql(sql).to_arrow_reader(1 << 17)
+    return pa.Table.from_batches(list(reader), reader.schema).cast(schema)
 
 
 def _read(
@@ -516,6 +578,7 @@ def _read(
     sources_dir: Path,
     fields: FieldMap,
     people: DeferredPeople,
+    chunk_pages: int,
 ) -> dict[str, pa.Table] | None:
     fields_type = _fields_type(fields)
     if fields_type is None:
@@ -534,30 +597,19 @@ def _read(
         ),
     )
     person = {"single": sorted(fields.person_fields), "multi": sorted(fields.multi_person_fields)}
-    try:
-        con.execute(_raw_sql(fields, fields_type), {"paths": names})
-    except _UNREADABLE:
-        return None
-    con.execute(_COPIES)
-    if not _all_readable(con, len(paths)):
-        return None
-    con.execute(_ITEMS, person)
-    con.execute("drop table jira_raw")
-    (unsure,) = con.execute("select coalesce(bool_or(unsure), false) from jira_items").fetchone()
-    if unsure:
-        return None
+    for start in range(0, len(names), chunk_pages):
+        if not _read_chunk(con, names[start : start + chunk_pages], fields, fields_type, person):
+            return None
+        _append(con, "jira_chunk_copies", "jira_copies", start == 0)
+        _append(con, "jira_chunk_items", "jira_items", start == 0)
     con.execute(_KEPT)
     users = _learn_people(con, people)
     if users is None:
         return None
     _register_people(con, people, users)
     return {
-        schemas.JIRA_ISSUES.name: con.sql(_ISSUES)
-        .to_arrow_table()
-        .cast(schemas.JIRA_ISSUES.schema),
-        schemas.JIRA_CHANGELOG.name: con.sql(_CHANGELOG)
-        .to_arrow_table()
-        .cast(schemas.JIRA_CHANGELOG.schema),
+        schemas.JIRA_ISSUES.name: _to_arrow(con, _ISSUES, schemas.JIRA_ISSUES.schema),
+        schemas.JIRA_CHANGELOG.name: _to_arrow(con, _CHANGELOG, schemas.JIRA_CHANGELOG.schema),
     }
 
 
@@ -566,20 +618,23 @@ def read_pages_duckdb(
     sources_dir: Path,
     fields: FieldMap,
     people: DeferredPeople,
+    chunk_pages: int = CHUNK_PAGES,
 ) -> dict[str, pa.Table] | None:
     """`jira__issues` and `jira__changelog` from issue page files, read in DuckDB.
 
     The same tables `files.read_pages_learning` makes from the pages in the order
     given, with `people` having learned every e-mail the pages show. None when this
     path cannot be sure to match: read the pages in Python then (it raises the precise
-    error, if there is one).
+    error, if there is one). Pages are parsed `chunk_pages` at a time; the result does
+    not depend on it (which copy of a repeated issue wins and who has which e-mail are
+    settled over every chunk).
     """
     if not paths:
         return None
     scratch = Path(tempfile.mkdtemp(prefix="jira-pages-"))
     try:
         with _connect(scratch) as con:
-            tables = _read(con, paths, sources_dir, fields, people)
+            tables = _read(con, paths, sources_dir, fields, people, chunk_pages)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     # After DuckDB, not beside it: a scan thread holding the GIL slowed DuckDB's read

@@ -297,3 +297,52 @@ def test_custom_field_ids_with_quotes_are_read(
     _assert_same(landed)
     points = {r["issue_id"]: r["story_points"] for r in landed["fast"]["jira__issues"].to_pylist()}
     assert points["5"] == 4.0
+
+
+# --- chunked reads: the same rows whatever the chunk size -----------------------------
+
+
+@pytest.mark.parametrize("chunk_pages", [1, 2])
+def test_pages_read_in_chunks_land_as_one_read(
+    chunk_pages: int, tmp_path: Path, write_json: Writer, pseudonymise: Pseudonymiser
+) -> None:
+    # Page 1 holds a stale copy of issue 3 and uses acc-lin, whose e-mail shows only on
+    # page 3; issue 7 ties on pages 2 and 3. With 1 or 2 pages per chunk the winning
+    # copy and the e-mail are in another chunk than what they settle.
+    root = _write_pages(tmp_path, write_json, pages())
+    paths = page_files(root / "jira" / "issues", "page")
+    fields = field_map(FIELDS)
+    whole_people = DeferredPeople(pseudonymise, {})
+    whole = read_pages_duckdb(paths, root, fields, whole_people, chunk_pages=len(paths))
+    chunked_people = DeferredPeople(pseudonymise, {})
+    chunked = read_pages_duckdb(paths, root, fields, chunked_people, chunk_pages=chunk_pages)
+    assert whole is not None and chunked is not None
+    slow, slow_learned = read_pages_learning(_python_pages(paths, root), fields, pseudonymise)
+    for name, keys in KEYS.items():
+        assert _differences(chunked[name], whole[name], keys) == [], name
+        assert _differences(chunked[name], slow[name], keys) == [], name
+    assert chunked_people.learned() == whole_people.learned() == slow_learned
+    issues = {r["issue_id"]: r for r in chunked["jira__issues"].to_pylist()}
+    assert issues["3"]["summary"] == "newest copy"
+    assert issues["7"]["summary"] == "tie, page 3"
+    assert len(chunked["jira__changelog"]) == 8
+    approvers = next(
+        r
+        for r in chunked["jira__changelog"].to_pylist()
+        if r["field"] == "Approvers" and r["history_id"] == "500"
+    )
+    lin = person_key(pseudonymise, "lin@example.com")
+    assert approvers["to_value"] == f"{pseudonymise('jira:acc-grace')},{lin}"
+
+
+def test_a_malformed_page_in_a_later_chunk_declines_the_whole_read(
+    tmp_path: Path, write_json: Writer, write_text: Any, pseudonymise: Pseudonymiser
+) -> None:
+    root = _write_pages(tmp_path, write_json, pages())
+    write_text(root / "jira" / "issues" / "page_0004.json", '{"issues": [\n  {"id": "1",\n}')
+    paths = page_files(root / "jira" / "issues", "page")
+    people = DeferredPeople(pseudonymise, {})
+    assert read_pages_duckdb(paths, root, field_map(FIELDS), people, chunk_pages=2) is None
+    with pytest.raises(SourceFileError) as landed_error:
+        read_jira_folder(root, pseudonymise)
+    assert landed_error.value.path == "jira/issues/page_0004.json"
