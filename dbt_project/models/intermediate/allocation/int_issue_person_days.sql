@@ -68,17 +68,21 @@ changed_issues as (
 
 ),
 
-changed_days_now as (
+changed_busy as (
 
-    select distinct busy.issue_id, busy.person_key, working_days.day, working_days.month
-    -- joined before the range join (an `in` filter is applied after it, expanding
-    -- every interval)
+    -- joined before the days are expanded (an `in` filter is applied after it,
+    -- expanding every interval)
+    select busy.issue_id, busy.person_key, busy.first_day, busy.last_day
     from busy
     inner join changed_issues
         on busy.issue_id = changed_issues.issue_id
-    inner join working_days
-        on working_days.day >= busy.first_day
-        and (busy.last_day is null or working_days.day <= busy.last_day)
+
+),
+
+changed_days_now as (
+
+    select distinct issue_id, person_key, day, month
+    from ({{ interval_working_days('changed_busy', 'working_days', ['issue_id', 'person_key']) }}) as days
 
 ),
 
@@ -150,21 +154,18 @@ working_days as (
 expanded as (
 
     select
-        busy.issue_id,
-        busy.person_key,
-        working_days.day,
-        working_days.month,
-        max(busy.source_loaded_at) as source_loaded_at,
+        busy_days.issue_id,
+        busy_days.person_key,
+        busy_days.day,
+        busy_days.month,
+        max(busy_days.source_loaded_at) as source_loaded_at,
         -- when this row was written: int_person_issue_months rebuilds the months it sees
         -- rewritten since its own last build
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as {{ dbt.type_timestamp() }})
             as built_at
 
-    from busy
-    inner join working_days
-        on working_days.day >= busy.first_day
-        and (busy.last_day is null or working_days.day <= busy.last_day)
-    group by busy.issue_id, busy.person_key, working_days.day, working_days.month
+    from ({{ interval_working_days('busy', 'working_days', ['issue_id', 'person_key', 'source_loaded_at']) }}) as busy_days
+    group by busy_days.issue_id, busy_days.person_key, busy_days.day, busy_days.month
 
 ),
 
