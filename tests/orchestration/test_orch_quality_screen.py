@@ -10,9 +10,13 @@ import pyarrow as pa
 import pytest
 
 from connectors.schemas import HR_COMPENSATION, HR_EMPLOYEES, JIRA_CHANGELOG, JIRA_STATUSES
+from connectors.sources import SOURCES
 from orchestration.defs.sources import quality
 from orchestration.defs.sources.quality import GE_SAMPLE_ROWS, spread_sample, validate_table
 from orchestration.defs.sources.quality_screen import screen
+
+# Every raw table of every source, as an incremental refresh may land any of them empty.
+SOURCE_TABLES = [table for source in SOURCES for table in source.tables]
 
 EMPLOYEE_DEFAULTS = {
     "employee_key": None,
@@ -165,3 +169,34 @@ def test_a_large_clean_export_is_validated_by_great_expectations_on_a_sample(mon
     assert validated == [GE_SAMPLE_ROWS]
     assert [o.check for o in outcomes] == quality.check_names(HR_EMPLOYEES)
     assert all(o.passed for o in outcomes)
+
+
+@pytest.mark.parametrize("raw_table", SOURCE_TABLES, ids=lambda t: t.name)
+def test_an_empty_batch_gets_great_expectations_verdict_without_running_it(
+    monkeypatch, raw_table
+):
+    # What Great Expectations says of an empty batch, first with no earlier load...
+    expected = quality._validate_with_ge(raw_table, raw_table.schema.empty_table(), None)
+    validated: list[int] = []
+    original = quality._validate_with_ge
+
+    def counting(table, rows, previous_count, row_count=True):
+        validated.append(rows.num_rows)
+        return original(table, rows, previous_count, row_count)
+
+    monkeypatch.setattr(quality, "_validate_with_ge", counting)
+
+    assert validate_table(raw_table, raw_table.schema.empty_table(), None) == expected
+    assert all(o.passed for o in expected)
+    assert validated == []
+
+
+def test_an_empty_batch_after_a_real_load_still_fails_the_row_count_in_ge_words():
+    outcomes = {
+        o.check: o for o in validate_table(HR_EMPLOYEES, _employees([]), previous_count=40)
+    }
+    by_ge = {o.check: o for o in quality._validate_with_ge(HR_EMPLOYEES, _employees([]), 40)}
+    assert not outcomes[quality.ROW_COUNT].passed
+    assert outcomes[quality.ROW_COUNT].failures == by_ge[quality.ROW_COUNT].failures
+    assert "40" in " ".join(outcomes[quality.ROW_COUNT].failures)
+    assert all(o.passed for name, o in outcomes.items() if name != quality.ROW_COUNT)

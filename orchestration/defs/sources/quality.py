@@ -402,11 +402,16 @@ def validate_table(
     `previous_count` is what the table's previous successful load landed (None: never).
     Above `ge_every_row` rows a clean export is screened set-based and sampled by Great
     Expectations; anything either finds is reported from a validation of every row.
+    An empty batch that the screen passes (columns, types and row count: all there is to
+    judge without rows) skips Great Expectations, which costs 0.1-1 s per table even
+    then; an incremental refresh lands most tables empty.
     """
     # Imported here: the screen reads this module's rules.
     from orchestration.defs.sources.quality_screen import screen
 
     rows = _typed(table, rows)
+    if rows.num_rows == 0 and not screen(table, rows, previous_count):
+        return [CheckOutcome(table=table.name, check=check, passed=True) for check in check_names(table)]
     if rows.num_rows > ge_every_row and not screen(table, rows, previous_count):
         sampled = _validate_with_ge(
             table, spread_sample(rows, GE_SAMPLE_ROWS), previous_count, row_count=False
