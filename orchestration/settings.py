@@ -171,9 +171,7 @@ def get_settings() -> Settings:
     """Read the environment once."""
     data_dir = Path(os.environ.get("PRODUCTOPS_DATA_DIR", PROJECT_ROOT / "data")).resolve()
     sources_dir = Path(os.environ.get("PRODUCTOPS_SOURCES_DIR", PROJECT_ROOT / "seeds")).resolve()
-    catalog_path = Path(
-        os.environ.get("PRODUCTOPS_CATALOG", sources_dir / "catalog.yml")
-    ).resolve()
+    catalog_path = Path(os.environ.get("PRODUCTOPS_CATALOG", sources_dir / "catalog.yml")).resolve()
     return Settings(
         data_dir=data_dir,
         sources_dir=sources_dir,

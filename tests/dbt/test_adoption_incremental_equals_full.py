@@ -227,7 +227,9 @@ def test_incremental_build_equals_full_refresh_row_for_row(day_two, relation):
 @pytest.mark.parametrize("relation", sorted(OLD_PATH_SQL))
 def test_the_incremental_models_give_the_rows_of_the_old_path(day_two, relation):
     incremental, _, _ = day_two
-    new_columns = "app, month, active_users, eligible_accounts" if "app_activity" in relation else "*"
+    new_columns = (
+        "app, month, active_users, eligible_accounts" if "app_activity" in relation else "*"
+    )
     old_rows = incremental.query(f"select * from ({OLD_PATH_SQL[relation]}) as old order by all")
     assert _rows(incremental, relation, new_columns) == old_rows
     assert len(old_rows) > 0
@@ -296,9 +298,13 @@ def day_three(day_two, tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("relation", sorted(COMPARED))
 def test_a_catalog_change_rebuilds_what_depends_on_it(day_three, relation):
     incremental, full = day_three
-    assert _rows(incremental, relation, COMPARED[relation]) == _rows(full, relation, COMPARED[relation])
+    assert _rows(incremental, relation, COMPARED[relation]) == _rows(
+        full, relation, COMPARED[relation]
+    )
     if relation in OLD_PATH_SQL:
-        old_rows = incremental.query(f"select * from ({OLD_PATH_SQL[relation]}) as old order by all")
+        old_rows = incremental.query(
+            f"select * from ({OLD_PATH_SQL[relation]}) as old order by all"
+        )
         new_columns = (
             "app, month, active_users, eligible_accounts" if "app_activity" in relation else "*"
         )

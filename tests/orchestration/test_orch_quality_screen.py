@@ -154,7 +154,9 @@ def test_one_bad_row_the_sample_misses_still_fails_with_the_whole_exports_number
     assert all(o.passed for name, o in outcomes.items() if name != "value_ranges")
 
 
-def test_a_large_clean_export_is_validated_by_great_expectations_on_a_sample(monkeypatch):
+@pytest.fixture
+def ge_batch_sizes(monkeypatch) -> list[int]:
+    """The row count of every batch Great Expectations validates in the test."""
     validated: list[int] = []
     original = quality._validate_with_ge
 
@@ -163,7 +165,11 @@ def test_a_large_clean_export_is_validated_by_great_expectations_on_a_sample(mon
         return original(table, rows, previous_count, row_count)
 
     monkeypatch.setattr(quality, "_validate_with_ge", counting)
+    return validated
 
+
+def test_a_large_clean_export_is_validated_by_great_expectations_on_a_sample(ge_batch_sizes):
+    validated = ge_batch_sizes
     outcomes = validate_table(HR_EMPLOYEES, _employees(_staff(60_000)), previous_count=100_000)
 
     assert validated == [GE_SAMPLE_ROWS]
@@ -172,19 +178,11 @@ def test_a_large_clean_export_is_validated_by_great_expectations_on_a_sample(mon
 
 
 @pytest.mark.parametrize("raw_table", SOURCE_TABLES, ids=lambda t: t.name)
-def test_an_empty_batch_gets_great_expectations_verdict_without_running_it(
-    monkeypatch, raw_table
-):
-    # What Great Expectations says of an empty batch, first with no earlier load...
+def test_an_empty_batch_gets_great_expectations_verdict_without_running_it(raw_table, request):
+    # What Great Expectations says of an empty batch with no earlier load, asked before
+    # the calls are counted.
     expected = quality._validate_with_ge(raw_table, raw_table.schema.empty_table(), None)
-    validated: list[int] = []
-    original = quality._validate_with_ge
-
-    def counting(table, rows, previous_count, row_count=True):
-        validated.append(rows.num_rows)
-        return original(table, rows, previous_count, row_count)
-
-    monkeypatch.setattr(quality, "_validate_with_ge", counting)
+    validated = request.getfixturevalue("ge_batch_sizes")
 
     assert validate_table(raw_table, raw_table.schema.empty_table(), None) == expected
     assert all(o.passed for o in expected)
@@ -192,9 +190,7 @@ def test_an_empty_batch_gets_great_expectations_verdict_without_running_it(
 
 
 def test_an_empty_batch_after_a_real_load_still_fails_the_row_count_in_ge_words():
-    outcomes = {
-        o.check: o for o in validate_table(HR_EMPLOYEES, _employees([]), previous_count=40)
-    }
+    outcomes = {o.check: o for o in validate_table(HR_EMPLOYEES, _employees([]), previous_count=40)}
     by_ge = {o.check: o for o in quality._validate_with_ge(HR_EMPLOYEES, _employees([]), 40)}
     assert not outcomes[quality.ROW_COUNT].passed
     assert outcomes[quality.ROW_COUNT].failures == by_ge[quality.ROW_COUNT].failures

@@ -411,7 +411,9 @@ def validate_table(
 
     rows = _typed(table, rows)
     if rows.num_rows == 0 and not screen(table, rows, previous_count):
-        return [CheckOutcome(table=table.name, check=check, passed=True) for check in check_names(table)]
+        return [
+            CheckOutcome(table=table.name, check=check, passed=True) for check in check_names(table)
+        ]
     if rows.num_rows > ge_every_row and not screen(table, rows, previous_count):
         sampled = _validate_with_ge(
             table, spread_sample(rows, GE_SAMPLE_ROWS), previous_count, row_count=False
