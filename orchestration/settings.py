@@ -20,6 +20,8 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DAGSTER_POSTGRES_URL_VAR = "PRODUCTOPS_DAGSTER_POSTGRES_URL"
 FULL_REFRESH_VAR = "PRODUCTOPS_FULL_REFRESH"
 DUCKDB_MEMORY_LIMIT_VAR = "PRODUCTOPS_DUCKDB_MEMORY_LIMIT"
+# DuckDB's own default: the refresh changes nothing unless told to.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ class Settings:
     # `PRODUCTOPS_DUCKDB_MEMORY_LIMIT`: how much memory each DuckDB connection of the
     # refresh (landing, dbt) may use before it spills to disk, as DuckDB spells it
     # (`6GB`, `50%`). The default is DuckDB's own: 80% of RAM.
-    duckdb_memory_limit: str = "80%"
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @property
     def warehouse_path(self) -> Path:
@@ -193,7 +195,9 @@ def get_settings() -> Settings:
         ),
         productboard_token=os.environ.get("PRODUCTBOARD_TOKEN") or None,
         target=_target(os.environ.get("PRODUCTOPS_TARGET") or "duckdb"),
-        duckdb_memory_limit=_memory_limit(os.environ.get(DUCKDB_MEMORY_LIMIT_VAR) or "80%"),
+        duckdb_memory_limit=_memory_limit(
+            os.environ.get(DUCKDB_MEMORY_LIMIT_VAR) or DEFAULT_DUCKDB_MEMORY_LIMIT
+        ),
         pg_host=os.environ.get("PRODUCTOPS_PG_HOST") or "127.0.0.1",
         pg_port=int(os.environ.get("PRODUCTOPS_PG_PORT") or "5432"),
         pg_user=os.environ.get("PRODUCTOPS_PG_USER") or "productops",

@@ -20,7 +20,12 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import DBT_PROJECT_DIR, DUCKDB_MEMORY_LIMIT_VAR, PROJECT_ROOT
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DUCKDB_MEMORY_LIMIT_VAR,
+    PROJECT_ROOT,
+)
 from productops.bench.day_append import append_one_day
 from productops.bench.floor import read_floor
 from productops.bench.page_queries import p95
@@ -134,7 +139,9 @@ def run_bench(
 
     warehouse, serving = paths.data / "warehouse.duckdb", paths.data / "serving.duckdb"
     sources, marts = rows_per_source(warehouse), rows_per_mart(serving)
-    memory_limit = duckdb_memory_limit(env.get(DUCKDB_MEMORY_LIMIT_VAR) or "80%")
+    memory_limit = duckdb_memory_limit(
+        env.get(DUCKDB_MEMORY_LIMIT_VAR) or DEFAULT_DUCKDB_MEMORY_LIMIT
+    )
     queries = _page_queries(env)
     all_samples = [ms for samples in queries["timings_ms"].values() for ms in samples]
     progress(

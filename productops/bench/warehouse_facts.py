@@ -52,4 +52,4 @@ def duckdb_memory_limit(configured: str) -> str:
     with duckdb.connect() as con:
         con.execute(f"set memory_limit = '{configured}'")
         (limit,) = con.execute("select current_setting('memory_limit')").fetchone()
-    return limit if configured.rstrip().endswith("B") else f"{configured} of RAM = {limit}"
+    return f"{configured} of RAM = {limit}" if configured.strip().endswith("%") else limit

@@ -10,6 +10,7 @@ from productops.bench.floor import read_floor
 from productops.bench.page_queries import arguments_for, p95, query_functions
 from productops.bench.process_tree import run_measured
 from productops.bench.profile import dbt_node_timings, step_timings
+from productops.bench.warehouse_facts import duckdb_memory_limit
 
 # A parent holding ~50 MB that starts a child holding ~300 MB, both alive together.
 TREE_SCRIPT = """
@@ -128,3 +129,11 @@ def test_landing_profile_times_each_phase_of_one_source(tmp_path: Path, truth) -
     assert 0 < phases.read_peak_mb <= phases.gate_peak_mb <= phases.land_peak_mb
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw.okr__checkins").fetchone()[0] == 4_859
+
+
+def test_the_reported_memory_limit_says_what_duckdb_made_of_the_setting():
+    # A share of RAM is shown with the size it came to; a size as DuckDB spells it.
+    assert duckdb_memory_limit("50%").startswith("50% of RAM = ")
+    assert duckdb_memory_limit("50%").endswith("GiB")
+    assert duckdb_memory_limit("6gb") == "5.5 GiB"
+    assert duckdb_memory_limit("512MiB") == "512.0 MiB"
