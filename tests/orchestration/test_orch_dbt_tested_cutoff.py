@@ -38,6 +38,7 @@ from orchestration.defs.dbt.tested_cutoff import (
     load_tested_cutoffs,
     project_fingerprint,
     record_successful_build,
+    target_identity,
     usable_cutoffs,
 )
 from orchestration.defs.sources.assets import build_source_assets
@@ -272,3 +273,12 @@ def test_a_damaged_state_file_means_no_cutoffs(tmp_path):
     assert load_tested_cutoffs(path) is None
     path.write_text(json.dumps({"fingerprint": "f", "target": "t", "models": {"a": 1}}))
     assert load_tested_cutoffs(path) is None
+
+
+def test_the_target_is_the_warehouse_not_how_much_memory_dbt_may_use():
+    here = {"PRODUCTOPS_TARGET": "duckdb", "PRODUCTOPS_WAREHOUSE": "/data/warehouse.duckdb"}
+    capped = target_identity({**here, "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "4GB"})
+    assert capped == target_identity({**here, "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "80%"})
+    assert capped != target_identity({**here, "PRODUCTOPS_WAREHOUSE": "/other/warehouse.duckdb"})
+    secret = target_identity({**here, "DBT_ENV_SECRET_PG_PASSWORD": "s3cret"})
+    assert "s3cret" not in secret

@@ -32,6 +32,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from orchestration.dbt_target import MEMORY_LIMIT_ENV_VAR
+
 CUTOFFS_ENV_VAR = "PRODUCTOPS_DBT_TESTED_CUTOFFS"
 STATE_FILE_NAME = "tested_cutoffs.json"
 # The test argument naming the load-time column a scoped test filters on.
@@ -73,8 +75,13 @@ def project_fingerprint(files: Iterable[Path], project_dir: Path) -> str:
 
 
 def target_identity(dbt_environment: Mapping[str, str]) -> str:
-    """Which warehouse dbt builds in, from the environment it is given (secrets left out)."""
-    shown = {k: v for k, v in dbt_environment.items() if not k.startswith(_SECRET_PREFIX)}
+    """Which warehouse dbt builds in, from the environment it is given: secrets and settings
+    that change how, not where (DuckDB's memory limit), left out."""
+    shown = {
+        k: v
+        for k, v in dbt_environment.items()
+        if not k.startswith(_SECRET_PREFIX) and k != MEMORY_LIMIT_ENV_VAR
+    }
     return json.dumps(shown, sort_keys=True)
 
 
