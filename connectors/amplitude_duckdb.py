@@ -42,7 +42,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,7 @@ from connectors.event_rows import PERSONAL_PROPERTIES
 from connectors.pseudonymise import Pseudonymiser
 from connectors.registry import RawTable
 from connectors.source_files import iter_json_lines, relative_name
+from connectors.spilled import RawRows, SpilledTable, concat_rows, spill
 
 # The fields `event_row` reads; DuckDB keeps each as JSON text so its type is known.
 EVENT_FIELDS = (
@@ -211,16 +212,22 @@ class _Part:
     """One file's rows in line order, the 64-bit hash of each event id, and how many
     rows `event_row` built (all of them when the Python reader read the file)."""
 
-    table: pa.Table
+    table: RawRows
     id_hashes: np.ndarray
     python_rows: int = 0
     python_file: bool = False
 
 
 class _Reader:
-    def __init__(self, con: duckdb.DuckDBPyConnection, pseudonymise: Pseudonymiser) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        pseudonymise: Pseudonymiser,
+        spill_dir: Path | None = None,
+    ) -> None:
         self.con = con
         self.pseudonymise = pseudonymise
+        self.spill_dir = spill_dir
         self.schema = schemas.ANALYTICS_EVENTS.schema
         # id -> pseudonym per prefix: a batch's distinct ids are mostly known already.
         self._known_keys: dict[str, dict[str, str | None]] = {}
@@ -237,8 +244,14 @@ class _Reader:
         finally:
             cursor.close()
 
-    def file(self, path: Path, source: str) -> _Part:
-        """One file's part: SQL rows and `event_row` rows, or the Python reader's."""
+    def file(self, path: Path, source: str, number: int = 0) -> _Part:
+        """One file's part: SQL rows and `event_row` rows, or the Python reader's.
+
+        With a spill folder the part's rows are written to file `number` there.
+        """
+        return self._spilled(self._read_file(path, source), number)
+
+    def _read_file(self, path: Path, source: str) -> _Part:
         try:
             with self._cursor() as cursor:
                 return self._sql_file(cursor, path, source)
@@ -249,6 +262,13 @@ class _Reader:
         with self._cursor() as cursor:
             # Raises the Python reader's own error for the file's first bad line.
             return self._python_file(cursor, path, source)
+
+    def _spilled(self, part: _Part, number: int) -> _Part:
+        if self.spill_dir is None:
+            return part
+        name = f"{schemas.ANALYTICS_EVENTS.name}.{number:06d}"
+        assert isinstance(part.table, pa.Table)
+        return replace(part, table=spill(self.spill_dir, name, part.table))
 
     def _sql_file(self, cursor: duckdb.DuckDBPyConnection, path: Path, source: str) -> _Part:
         params = {"files": [str(path)], "source": source}
@@ -356,7 +376,7 @@ def _ordered_rows() -> TableBuilder:
     return TableBuilder(RawTable(table.name, schema, table.key))
 
 
-def _first_occurrences(parts: list[_Part]) -> tuple[list[pa.Table], int]:
+def _first_occurrences(parts: list[_Part]) -> tuple[list[RawRows], int]:
     """Each part without the events whose id an earlier row (file, line) already had."""
     if not parts:
         return [], 0
@@ -364,48 +384,79 @@ def _first_occurrences(parts: list[_Part]) -> tuple[list[pa.Table], int]:
     order = np.argsort(hashes, kind="stable")
     ordered = hashes[order]
     repeated = ordered[1:] == ordered[:-1]
+    del hashes, ordered
     if not repeated.any():
         return [part.table for part in parts], 0
     # Rows whose hash another row shares: few; their ids decide (a hash may collide).
     candidates = np.unique(np.concatenate([order[1:][repeated], order[:-1][repeated]]))
+    del order
     starts = np.cumsum([0] + [part.table.num_rows for part in parts])
+    located = [
+        (index, position - int(starts[index]))
+        for position in candidates.tolist()
+        for index in [int(np.searchsorted(starts, position, side="right")) - 1]
+    ]
+    # One `take` per part: a spilled part is read once, not once per candidate.
+    rows_of: dict[int, list[int]] = {}
+    for index, row in located:
+        rows_of.setdefault(index, []).append(row)
+    ids_of = {
+        index: dict(zip(rows, parts[index].table.take(rows).column("event_id").to_pylist()))
+        for index, rows in rows_of.items()
+    }
     seen: set[str] = set()
     dropped: dict[int, list[int]] = {}
-    for position in candidates.tolist():  # ascending: files, then lines, in order
-        index = int(np.searchsorted(starts, position, side="right")) - 1
-        row = position - int(starts[index])
-        event_id = parts[index].table.column("event_id")[row].as_py()
+    for index, row in located:  # ascending: files, then lines, in order
+        event_id = ids_of[index][row]
         if event_id in seen:
             dropped.setdefault(index, []).append(row)
         else:
             seen.add(event_id)
-    tables = []
+    tables: list[RawRows] = []
     for index, part in enumerate(parts):
         rows = dropped.get(index)
         if rows:
             keep = np.ones(part.table.num_rows, dtype=bool)
             keep[rows] = False
-            tables.append(part.table.filter(pa.array(keep)))
+            tables.append(_filtered(part.table, pa.array(keep)))
         else:
             tables.append(part.table)
     return tables, sum(len(rows) for rows in dropped.values())
 
 
+def _filtered(table: RawRows, keep: pa.Array) -> RawRows:
+    """`table` without the rows `keep` is false for; a spilled part is written again."""
+    if not isinstance(table, SpilledTable):
+        return table.filter(keep)
+    [path] = table.files
+    kept = spill(path.parent, path.stem + "-kept", table.to_table().filter(keep))
+    path.unlink()
+    return kept
+
+
 def read_amplitude_files_duckdb(
-    paths: list[Path], sources_dir: Path, pseudonymise: Pseudonymiser
-) -> pa.Table:
+    paths: list[Path],
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    spill_dir: Path | None = None,
+) -> RawRows:
     """`analytics__events` from Amplitude export `paths` (in read order), via DuckDB.
 
     The same table `amplitude.read_amplitude_folder` builds from these files: the same
     rows in the same order, an event id kept at its first occurrence, and the same
-    `SourceFileError` for a file it cannot read.
+    `SourceFileError` for a file it cannot read. With `spill_dir` each file's rows are
+    written there as soon as they are read and a `SpilledTable` of them is returned:
+    the reader then holds two files' rows and 8 bytes an event, not the whole table.
     """
-    return read_with_report(paths, sources_dir, pseudonymise)[0]
+    return read_with_report(paths, sources_dir, pseudonymise, spill_dir)[0]
 
 
 def read_with_report(
-    paths: list[Path], sources_dir: Path, pseudonymise: Pseudonymiser
-) -> tuple[pa.Table, FastPathReport]:
+    paths: list[Path],
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    spill_dir: Path | None = None,
+) -> tuple[RawRows, FastPathReport]:
     """`read_amplitude_files_duckdb`, and how its rows were built."""
     schema = schemas.ANALYTICS_EVENTS.schema
     with tempfile.TemporaryDirectory(prefix="amplitude-duckdb-") as scratch:
@@ -413,12 +464,12 @@ def read_with_report(
         try:
             con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
             con.execute(f"SET temp_directory = {_sql_text(scratch)}")
-            reader = _Reader(con, pseudonymise)
+            reader = _Reader(con, pseudonymise, spill_dir)
             sources = [relative_name(path, sources_dir) for path in paths]
             # Files in parallel (DuckDB works outside the GIL); `map` gives the parts in
             # file order and raises the first failing file's error first.
             with ThreadPoolExecutor(max_workers=max(1, min(len(paths), _FILE_THREADS))) as pool:
-                parts = list(pool.map(reader.file, paths, sources))
+                parts = list(pool.map(reader.file, paths, sources, range(len(paths))))
         finally:
             con.close()
     report = FastPathReport(
@@ -430,7 +481,7 @@ def read_with_report(
     del parts
     if not tables:
         return schema.empty_table(), report
-    return pa.concat_tables(tables), report
+    return concat_rows(tables), report
 
 
 _FILE_SQL = _parse_sql(_read_json("$files")).replace(

@@ -25,19 +25,24 @@ from connectors.pendo import read_pendo_folder
 from connectors.pseudonymise import Pseudonymiser
 from connectors.registry import FileChoice, every_file
 from connectors.segment import SEGMENT_DIR, read_segment_folder
+from connectors.spilled import RawRows, concat_rows
 
 
 def read_analytics_folder(
-    sources_dir: Path, pseudonymise: Pseudonymiser, wanted: FileChoice = every_file
-) -> dict[str, pa.Table]:
+    sources_dir: Path,
+    pseudonymise: Pseudonymiser,
+    wanted: FileChoice = every_file,
+    spill_dir: Path | None = None,
+) -> dict[str, RawRows]:
     """Every `analytics__*` table from `<sources_dir>/analytics/` (empty when absent).
 
     `wanted` narrows every format's files (an incremental landing reads new or changed
-    ones); an event id is then kept once among the files read.
+    ones); an event id is then kept once among the files read. With `spill_dir` the
+    events are written there as they are read (a `SpilledTable`, connectors/spilled.py).
     """
     # Set-based in DuckDB: the same table as `amplitude.read_amplitude_folder`, faster.
     events = read_amplitude_files_duckdb(
-        wanted(amplitude_files(sources_dir / AMPLITUDE_DIR)), sources_dir, pseudonymise
+        wanted(amplitude_files(sources_dir / AMPLITUDE_DIR)), sources_dir, pseudonymise, spill_dir
     )
     others = wanted(event_files(sources_dir / MIXPANEL_DIR)) or wanted(
         event_files(sources_dir / SEGMENT_DIR)
@@ -45,12 +50,13 @@ def read_analytics_folder(
     if others:
         # Only built when another format is present: a set of every Amplitude id is big.
         seen = set(events.column("event_id").to_pylist())
-        events = pa.concat_tables(
+        events = concat_rows(
             [
                 events,
                 read_mixpanel_folder(sources_dir, pseudonymise, seen, wanted),
                 read_segment_folder(sources_dir, pseudonymise, seen, wanted),
-            ]
+            ],
+            spill_dir,
         )
     usage = pa.concat_tables(
         [

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from connectors.spilled import RawRows
+
 if TYPE_CHECKING:
     from connectors.aha_api import AhaApiConfig
     from connectors.amplitude_api import AmplitudeApiConfig
@@ -58,6 +60,10 @@ class ReadContext:
     # landing). Readers of exports that accumulate (Jira pages, event files, Aha! pages)
     # skip the others; None reads every file.
     file_filter: Callable[[Path], bool] | None = None
+    # Where readers of big exports (Jira pages, analytics events) write their rows as
+    # they read them, returning a `SpilledTable` (connectors/spilled.py) instead of one
+    # Arrow table; None holds every table in memory.
+    spill_dir: Path | None = None
 
     def wanted(self, paths: list[Path]) -> list[Path]:
         """The files of `paths` to read: all of them, or only new or changed ones."""
@@ -81,4 +87,4 @@ class Source:
 
     name: str
     tables: tuple[RawTable, ...]
-    read: Callable[[ReadContext], dict[str, pa.Table]]
+    read: Callable[[ReadContext], dict[str, RawRows]]

@@ -37,6 +37,7 @@ from connectors.roadmap_csv import export_files as roadmap_export_files
 from connectors.roadmap_csv import read_roadmap_exports
 from connectors.roadmap_items import status_maps
 from connectors.segment import SEGMENT_DIR, read_segment_folder
+from connectors.spilled import RawRows
 
 
 def _read_catalog(context: ReadContext) -> dict[str, pa.Table]:
@@ -71,9 +72,11 @@ def _read_finance(context: ReadContext) -> dict[str, pa.Table]:
     return read_finance_exports(context.sources_dir, _reporting_currency(context))
 
 
-def _read_analytics(context: ReadContext) -> dict[str, pa.Table]:
+def _read_analytics(context: ReadContext) -> dict[str, RawRows]:
     if context.amplitude is None:
-        return read_analytics_folder(context.sources_dir, context.pseudonymise, context.wanted)
+        return read_analytics_folder(
+            context.sources_dir, context.pseudonymise, context.wanted, context.spill_dir
+        )
     # Amplitude from its Export API (only the hours since the last run: landing merges
     # by event id) instead of analytics/amplitude/; every other format from its files,
     # an event id Amplitude already gave kept once, as read_analytics_folder does.
@@ -116,7 +119,11 @@ def _read_roadmap(context: ReadContext) -> dict[str, pa.Table]:
     # Aha! from its API when AHA_DOMAIN is set, else roadmap/aha/ files; Productboard
     # when PRODUCTBOARD_TOKEN is set; plus every roadmap/exports/ file.
     aha = context.aha
-    tables = read_aha_api(aha) if aha is not None else read_aha_folder(context.sources_dir, context.wanted)
+    tables = (
+        read_aha_api(aha)
+        if aha is not None
+        else read_aha_folder(context.sources_dir, context.wanted)
+    )
     items = [tables.get(schemas.ROADMAP_ITEMS.name, schemas.ROADMAP_ITEMS.schema.empty_table())]
     productboard = context.productboard
     if productboard is not None or roadmap_export_files(context.sources_dir):

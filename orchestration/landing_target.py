@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from connectors.registry import RawTable
+from connectors.spilled import RawRows
 from orchestration import warehouse as duck
 from orchestration import warehouse_postgres as pg
 from orchestration.defs.sources import file_manifest, load_history, upstream_deletes
@@ -28,7 +29,7 @@ from orchestration.settings import Settings, get_settings
 class LandingTarget(Protocol):
     """What landing needs of a warehouse engine."""
 
-    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+    def land(self, raw_table: RawTable, rows: RawRows, batch_id: str, loaded_at: datetime) -> int:
         """Merge `rows` into `raw.<table>` by natural key; return how many landed."""
         ...
 
@@ -72,7 +73,7 @@ class DuckDBLanding:
     con: Any
     _in_transaction: bool = False
 
-    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+    def land(self, raw_table: RawTable, rows: RawRows, batch_id: str, loaded_at: datetime) -> int:
         """See orchestration.warehouse.land."""
         return duck.land(
             self.con,
@@ -132,7 +133,7 @@ class PostgresLanding:
 
     con: Any
 
-    def land(self, raw_table: RawTable, rows: pa.Table, batch_id: str, loaded_at: datetime) -> int:
+    def land(self, raw_table: RawTable, rows: RawRows, batch_id: str, loaded_at: datetime) -> int:
         """See orchestration.warehouse_postgres.land."""
         return pg.land(self.con, raw_table, rows, batch_id=batch_id, loaded_at=loaded_at)
 

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.registry import RawTable
+from connectors.spilled import RawRows, SpilledTable, scannable
 from orchestration.settings import get_settings
 
 RAW_SCHEMA = "raw"
@@ -46,6 +47,8 @@ def connect(path: Path | None = None) -> duckdb.DuckDBPyConnection:
     # The same cap as dbt's connection (PRODUCTOPS_DUCKDB_MEMORY_LIMIT): the landing's
     # merges may spill to disk instead of growing past it.
     con = duckdb.connect(str(path), config={"memory_limit": get_settings().duckdb_memory_limit})
+    # A long merge (a spilled table's) would print a progress bar into the logs.
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
     return con
 
@@ -60,14 +63,18 @@ def open_warehouse(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnecti
         con.close()
 
 
-def conform(raw_table: RawTable, rows: pa.Table) -> pa.Table:
+def conform(raw_table: RawTable, rows: RawRows) -> RawRows:
     """The rows in the contract's column order, or a `LandingSchemaError` naming the column.
 
     Column order may differ and an all-null column may arrive untyped; any other
     difference (a missing or unexpected column, another type) is a connector bug that
-    must not reach SQL, where it would surface far from its cause.
+    must not reach SQL, where it would surface far from its cause. A spilled table
+    (connectors/spilled.py) is written in its contract's schema and must have it exactly.
     """
     expected = raw_table.schema
+    if isinstance(rows, SpilledTable):
+        _check_spilled_schema(raw_table, rows)
+        return rows
     for name in rows.schema.names:
         if expected.get_field_index(name) == -1:
             raise LandingSchemaError(
@@ -88,6 +95,22 @@ def conform(raw_table: RawTable, rows: pa.Table) -> pa.Table:
             column = column.cast(field.type)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=expected)
+
+
+def _check_spilled_schema(raw_table: RawTable, rows: SpilledTable) -> None:
+    expected = raw_table.schema
+    if rows.schema.equals(expected):
+        return
+    for index, field in enumerate(expected):
+        have = rows.schema.field(index) if index < len(rows.schema) else None
+        if have is None or have.name != field.name or not have.type.equals(field.type):
+            found = "nothing" if have is None else f"{have.name} {have.type}"
+            raise LandingSchemaError(
+                raw_table.name, field.name, f"spilled as {found}, expected {field.type}"
+            )
+    raise LandingSchemaError(
+        raw_table.name, rows.schema.names[len(expected)], "unexpected spilled column"
+    )
 
 
 def _duckdb_types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
@@ -123,7 +146,7 @@ def _ensure_table(con: duckdb.DuckDBPyConnection, raw_table: RawTable, incoming:
 def land(
     con: duckdb.DuckDBPyConnection,
     raw_table: RawTable,
-    rows: pa.Table,
+    rows: RawRows,
     batch_id: str,
     loaded_at: datetime,
     in_transaction: bool = False,
@@ -145,7 +168,8 @@ def land(
     same_key = " AND ".join(
         f"i.{quote(k)} IS NOT DISTINCT FROM t.{quote(k)}" for k in raw_table.key
     )
-    con.register(view, rows)
+    # A spilled table is scanned from its files, a batch at a time, by both statements.
+    con.register(view, scannable(rows))
     try:
         if not in_transaction:
             con.begin()

@@ -20,6 +20,7 @@ import pyarrow.csv as pa_csv
 from psycopg import sql
 
 from connectors.registry import RawTable
+from connectors.spilled import RawRows, SpilledTable, null_count
 from orchestration.defs.sources.file_manifest import LandedFile, ReadPlan
 from orchestration.settings import Settings, get_settings
 from orchestration.warehouse import BATCH_ID, LOADED_AT, RAW_SCHEMA, LandingSchemaError, conform
@@ -124,13 +125,18 @@ def _ensure_table(con: psycopg.Connection, raw_table: RawTable) -> None:
             )
 
 
-def copy_rows(con: psycopg.Connection, table: sql.Composable, rows: pa.Table) -> None:
-    """Bulk-load `rows` into `table` (same column names) with one `COPY ... FROM STDIN`.
+def copy_rows(con: psycopg.Connection, table: sql.Composable, rows: RawRows) -> None:
+    """Bulk-load `rows` into `table` (same column names) with `COPY ... FROM STDIN`.
 
     Arrow's CSV writer quotes every string, so an empty string stays an empty string and
-    only a missing value (an unquoted empty field) becomes NULL.
+    only a missing value (an unquoted empty field) becomes NULL. A spilled table is
+    copied a batch at a time, so its rows are never all in memory.
     """
     if rows.num_rows == 0:
+        return
+    if isinstance(rows, SpilledTable):
+        for batch in rows.to_batches():
+            copy_rows(con, table, pa.Table.from_batches([batch]))
         return
     buffer = io.BytesIO()
     pa_csv.write_csv(rows, buffer, pa_csv.WriteOptions(include_header=False))
@@ -142,12 +148,12 @@ def copy_rows(con: psycopg.Connection, table: sql.Composable, rows: pa.Table) ->
             copy.write(view[start : start + _COPY_CHUNK])
 
 
-def _same_key(raw_table: RawTable, rows: pa.Table, incoming: str, landed: str) -> sql.Composable:
+def _same_key(raw_table: RawTable, rows: RawRows, incoming: str, landed: str) -> sql.Composable:
     # `=` on a column the new rows never leave null is exactly IS NOT DISTINCT FROM there,
     # and PostgreSQL can hash-join it; IS NOT DISTINCT FROM would force a nested loop.
     parts = []
     for key in raw_table.key:
-        operator = "=" if rows.column(key).null_count == 0 else "IS NOT DISTINCT FROM"
+        operator = "=" if null_count(rows, key) == 0 else "IS NOT DISTINCT FROM"
         parts.append(
             sql.SQL("{} {} {}").format(
                 sql.Identifier(incoming, key), sql.SQL(operator), sql.Identifier(landed, key)
@@ -159,7 +165,7 @@ def _same_key(raw_table: RawTable, rows: pa.Table, incoming: str, landed: str) -
 def land(
     con: psycopg.Connection,
     raw_table: RawTable,
-    rows: pa.Table,
+    rows: RawRows,
     batch_id: str,
     loaded_at: datetime,
 ) -> int:
@@ -281,9 +287,7 @@ def previous_counts(con: psycopg.Connection) -> dict[str, int]:
             "WHERE batch_id NOT IN (SELECT r.batch_id FROM {} AS r "
             "WHERE r.files_skipped > 0 AND r.source = l.source) "
             "ORDER BY table_name, loaded_at DESC"
-        ).format(
-            sql.Identifier(META_SCHEMA, LOADS_TABLE), sql.Identifier(META_SCHEMA, _READS)
-        )
+        ).format(sql.Identifier(META_SCHEMA, LOADS_TABLE), sql.Identifier(META_SCHEMA, _READS))
     ).fetchall()
     return {name: int(count) for name, count in rows}
 

@@ -27,6 +27,7 @@ from connectors.jira.pages_duckdb import read_pages_duckdb
 from connectors.pseudonymise import Pseudonymiser, person_key
 from connectors.registry import FileChoice, every_file
 from connectors.source_files import json_file, load_json, page_files, relative_name
+from connectors.spilled import RawRows
 from connectors.values import text
 
 
@@ -209,7 +210,8 @@ def read_pages_learning(
     fields: FieldMap,
     pseudonymise: Pseudonymiser,
     known_people: Mapping[str, str] | None = None,
-) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    spill_dir: Path | None = None,
+) -> tuple[dict[str, RawRows], dict[str, str]]:
     """`jira__issues` and `jira__changelog` from parsed search pages `(source, page)`.
 
     Pages are consumed one at a time (pass a generator to hold one page's JSON at once)
@@ -290,13 +292,16 @@ def read_jira_folder(
     pseudonymise: Pseudonymiser,
     wanted: FileChoice = every_file,
     people_cache: Path | None = None,
-) -> dict[str, pa.Table]:
+    spill_dir: Path | None = None,
+) -> dict[str, RawRows]:
     """Every `jira__*` table from `<sources_dir>/jira/` (empty tables when it is absent).
 
     `wanted` narrows the issue pages read (an incremental landing reads new or changed
     pages; fields, projects and statuses are always read). `people_cache` is a JSON
     file of pseudonym -> person key pairs learned from pages read before: an account id
-    whose e-mail was on a page not read this time still gets its e-mail's key.
+    whose e-mail was on a page not read this time still gets its e-mail's key. With
+    `spill_dir`, issues and changelog read in DuckDB are written there as
+    `SpilledTable`s (connectors/spilled.py) rather than held in memory.
     """
     folder = sources_dir / "jira"
     tables = {t.name: t.schema.empty_table() for t in schemas.JIRA_TABLES}
@@ -322,7 +327,7 @@ def read_jira_folder(
     known = _load_people(people_cache) if len(page_paths) < len(all_pages) else {}
     if page_paths:
         read, learned = read_page_files(
-            page_paths, sources_dir, field_map(fields), pseudonymise, known
+            page_paths, sources_dir, field_map(fields), pseudonymise, known, spill_dir
         )
         tables.update(read)
         _save_people(people_cache, learned, known)
@@ -335,7 +340,8 @@ def read_page_files(
     fields: FieldMap,
     pseudonymise: Pseudonymiser,
     known_people: Mapping[str, str] | None = None,
-) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    spill_dir: Path | None = None,
+) -> tuple[dict[str, RawRows], dict[str, str]]:
     """`read_pages_learning` over page files: in DuckDB when it can be sure, else Python.
 
     The DuckDB path (`pages_duckdb.py`) makes the same rows set-based; it declines any
@@ -343,7 +349,7 @@ def read_page_files(
     usual file/record/field error for a malformed one.
     """
     people = DeferredPeople(pseudonymise, known_people or {})
-    fast = read_pages_duckdb(paths, sources_dir, fields, people)
+    fast = read_pages_duckdb(paths, sources_dir, fields, people, spill_dir=spill_dir)
     if fast is not None:
         return fast, people.learned()
     return read_pages_learning(

@@ -37,7 +37,9 @@ import pyarrow as pa
 
 from connectors import schemas
 from connectors.jira.fields import FieldMap
+from connectors.registry import RawTable
 from connectors.source_files import relative_name
+from connectors.spilled import RawRows, TableSpool
 
 if TYPE_CHECKING:
     from connectors.jira.files import DeferredPeople
@@ -569,10 +571,16 @@ def _read_chunk(
     return not unsure
 
 
-def _to_arrow(con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema) -> pa.Table:
+def _to_arrow(
+    con: duckdb.DuckDBPyConnection, sql: str, table: RawTable, spill_dir: Path | None
+) -> RawRows:
     # Streamed batch by batch rather than materialised by DuckDB first and then copied.
     reader = con.sql(sql).to_arrow_reader(1 << 17)
-    return pa.Table.from_batches(list(reader), reader.schema).cast(schema)
+    if spill_dir is not None:
+        spool = TableSpool(spill_dir, table.name, table.schema)
+        spool.write_all(reader)
+        return spool.finish()
+    return pa.Table.from_batches(list(reader), reader.schema).cast(table.schema)
 
 
 def _read(
@@ -582,7 +590,8 @@ def _read(
     fields: FieldMap,
     people: DeferredPeople,
     chunk_pages: int,
-) -> dict[str, pa.Table] | None:
+    spill_dir: Path | None,
+) -> dict[str, RawRows] | None:
     fields_type = _fields_type(fields)
     if fields_type is None:
         return None
@@ -611,8 +620,8 @@ def _read(
         return None
     _register_people(con, people, users)
     return {
-        schemas.JIRA_ISSUES.name: _to_arrow(con, _ISSUES, schemas.JIRA_ISSUES.schema),
-        schemas.JIRA_CHANGELOG.name: _to_arrow(con, _CHANGELOG, schemas.JIRA_CHANGELOG.schema),
+        table.name: _to_arrow(con, sql, table, spill_dir)
+        for table, sql in ((schemas.JIRA_ISSUES, _ISSUES), (schemas.JIRA_CHANGELOG, _CHANGELOG))
     }
 
 
@@ -622,7 +631,8 @@ def read_pages_duckdb(
     fields: FieldMap,
     people: DeferredPeople,
     chunk_pages: int = CHUNK_PAGES,
-) -> dict[str, pa.Table] | None:
+    spill_dir: Path | None = None,
+) -> dict[str, RawRows] | None:
     """`jira__issues` and `jira__changelog` from issue page files, read in DuckDB.
 
     The same tables `files.read_pages_learning` makes from the pages in the order
@@ -630,14 +640,15 @@ def read_pages_duckdb(
     path cannot be sure to match: read the pages in Python then (it raises the precise
     error, if there is one). Pages are parsed `chunk_pages` at a time; the result does
     not depend on it (which copy of a repeated issue wins and who has which e-mail are
-    settled over every chunk).
+    settled over every chunk). With `spill_dir` the two tables are written there
+    (`SpilledTable`s, connectors/spilled.py) instead of returned in memory.
     """
     if not paths:
         return None
     scratch = Path(tempfile.mkdtemp(prefix="jira-pages-"))
     try:
         with _connect(scratch) as con:
-            tables = _read(con, paths, sources_dir, fields, people, chunk_pages)
+            tables = _read(con, paths, sources_dir, fields, people, chunk_pages, spill_dir)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     # After DuckDB, not beside it: a scan thread holding the GIL slowed DuckDB's read

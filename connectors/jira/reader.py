@@ -19,6 +19,7 @@ from connectors.jira.csv_export import export_files, read_csv_exports
 from connectors.jira.files import read_jira_folder
 from connectors.jira.incremental import sync_jira
 from connectors.registry import ReadContext, every_file
+from connectors.spilled import RawRows, concat_rows
 
 # Pseudonym -> person key of Jira account ids seen with an e-mail in issue pages.
 PEOPLE_CACHE = "jira_file_people.json"
@@ -47,24 +48,26 @@ def read_jira_api(context: ReadContext) -> dict[str, pa.Table]:
     return result.tables
 
 
-def read_jira_files(context: ReadContext) -> dict[str, pa.Table]:
+def read_jira_files(context: ReadContext) -> dict[str, RawRows]:
     """Every `jira__*` table from `jira/`: JSON pages and CSV exports."""
     exports = export_files(context.sources_dir)
     # With CSV exports an issue's row depends on whether its JSON page is read too, so
     # only JSON pages alone are read incrementally.
     wanted = every_file if exports else context.wanted
     cache = context.state_dir / PEOPLE_CACHE if context.state_dir is not None else None
-    tables = read_jira_folder(context.sources_dir, context.pseudonymise, wanted, cache)
+    tables = read_jira_folder(
+        context.sources_dir, context.pseudonymise, wanted, cache, context.spill_dir
+    )
     if exports:
         from_json = tables[schemas.JIRA_ISSUES.name]
         from_csv = read_csv_exports(exports, context.sources_dir, context.pseudonymise)
         known = from_json.column("issue_id")
         only_csv = from_csv.filter(pc.invert(pc.is_in(from_csv.column("issue_id"), known)))
-        tables[schemas.JIRA_ISSUES.name] = pa.concat_tables([from_json, only_csv])
+        tables[schemas.JIRA_ISSUES.name] = concat_rows([from_json, only_csv], context.spill_dir)
     return tables
 
 
-def read_jira(context: ReadContext) -> dict[str, pa.Table]:
+def read_jira(context: ReadContext) -> dict[str, RawRows]:
     """The Jira source's tables: from the API when configured, else from files."""
     if context.jira is not None:
         return read_jira_api(context)

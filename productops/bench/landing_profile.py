@@ -12,6 +12,7 @@ sum; this says which phase to make faster.
 from __future__ import annotations
 
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -47,11 +48,24 @@ def _peak_mb() -> float:
 
 
 def profile_source(source: Source, sources_dir: Path, warehouse: Path) -> LandingPhases:
-    """Read, gate and land `source` from `sources_dir` into `warehouse`, timing each phase."""
+    """Read, gate and land `source` from `sources_dir` into `warehouse`, timing each phase.
+
+    Big tables are spilled beside the warehouse, as the landing asset has them.
+    """
+    spill_dir = warehouse.parent / "spill" / source.name
+    shutil.rmtree(spill_dir, ignore_errors=True)
+    try:
+        return _profile(source, sources_dir, warehouse, spill_dir)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
+
+
+def _profile(source: Source, sources_dir: Path, warehouse: Path, spill_dir: Path) -> LandingPhases:
     context = ReadContext(
         sources_dir=sources_dir,
         pseudonymise=make_pseudonymiser(b"productops-bench-key"),
         catalog_path=sources_dir / "catalog.yml",
+        spill_dir=spill_dir,
     )
     started = time.process_time()
     tables = source.read(context)

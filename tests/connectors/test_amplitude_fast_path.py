@@ -23,6 +23,7 @@ from connectors.amplitude_duckdb import _first_occurrences, _Part, read_with_rep
 from connectors.analytics_sources import read_analytics_folder
 from connectors.errors import SourceFileError
 from connectors.pseudonymise import Pseudonymiser
+from connectors.spilled import SpilledTable
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -341,3 +342,45 @@ def test_the_one_known_difference_a_trailing_comma_is_read(
         read_amplitude_folder(tmp_path, pseudonymise)
     table, _ = read_with_report(amplitude_files(folder), tmp_path, pseudonymise)
     assert table.to_pylist()[0]["event_type"] == "Screen Viewed"
+
+
+def test_events_spilled_to_files_are_the_same_rows(
+    hostile_dir: Path, pseudonymise: Pseudonymiser, tmp_path: Path
+) -> None:
+    files = amplitude_files(hostile_dir / AMPLITUDE_DIR)
+    in_memory, memory_report = read_with_report(files, hostile_dir, pseudonymise)
+    spill_dir = tmp_path / "spill"
+
+    spilled, report = read_with_report(files, hostile_dir, pseudonymise, spill_dir)
+
+    assert isinstance(spilled, SpilledTable)
+    _assert_same_rows(spilled.to_table(), in_memory)
+    # Repeated ids are dropped across spilled parts as across in-memory ones (5 here).
+    assert report == memory_report and report.repeated_ids_dropped == 5
+    assert spilled.num_rows == in_memory.num_rows == 53
+    assert set(spilled.files) == set(spill_dir.iterdir())
+    assert sorted(spilled.sources) == sorted(set(in_memory.column("_source").to_pylist()))
+    assert spilled.null_counts["user_key"] == in_memory.column("user_key").null_count
+
+
+def test_spilled_events_join_another_formats_events(
+    hostile_dir: Path, pseudonymise: Pseudonymiser, write_text: Callable[[Path, str], Path]
+) -> None:
+    mixpanel = {
+        "event": "Checkout",
+        "properties": {"$insert_id": "plain", "distinct_id": "u-7", "time": 1741083072},
+    }
+    own = {**mixpanel, "properties": {**mixpanel["properties"], "$insert_id": "mp-own"}}
+    write_text(hostile_dir / "analytics" / "mixpanel" / "2025-03.json", _lines([mixpanel, own]))
+    spill_dir = hostile_dir / "spill"
+
+    spilled = read_analytics_folder(hostile_dir, pseudonymise, spill_dir=spill_dir)
+    in_memory = read_analytics_folder(hostile_dir, pseudonymise)
+
+    events = spilled["analytics__events"]
+    assert isinstance(events, SpilledTable)
+    _assert_same_rows(events.to_table(), in_memory["analytics__events"])
+    # Mixpanel's "plain" repeats an Amplitude id and is dropped; "mp-own" joins.
+    assert events.to_table().column("event_id").to_pylist().count("plain") == 1
+    assert "mp-own" in events.to_table().column("event_id").to_pylist()
+    assert "analytics/mixpanel/2025-03.json" in events.sources

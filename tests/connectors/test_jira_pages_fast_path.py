@@ -28,6 +28,7 @@ from connectors.jira.files import DeferredPeople, read_pages_learning
 from connectors.jira.pages_duckdb import read_pages_duckdb
 from connectors.pseudonymise import Pseudonymiser, person_key
 from connectors.source_files import load_json, page_files, relative_name
+from connectors.spilled import SpilledTable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 KEYS = {
@@ -346,3 +347,30 @@ def test_a_malformed_page_in_a_later_chunk_declines_the_whole_read(
     with pytest.raises(SourceFileError) as landed_error:
         read_jira_folder(root, pseudonymise)
     assert landed_error.value.path == "jira/issues/page_0004.json"
+
+
+def test_pages_spilled_to_files_are_the_same_rows(
+    tmp_path: Path, write_json: Writer, pseudonymise: Pseudonymiser
+) -> None:
+    write_json(tmp_path / "jira" / "fields.json", FIELDS)
+    root = _write_pages(tmp_path, write_json, pages())
+    paths = page_files(root / "jira" / "issues", "page")
+    fields = field_map(FIELDS)
+    spill_dir = tmp_path / "spill"
+    held = read_pages_duckdb(paths, root, fields, DeferredPeople(pseudonymise, {}), chunk_pages=2)
+    spilled = read_pages_duckdb(
+        paths, root, fields, DeferredPeople(pseudonymise, {}), chunk_pages=2, spill_dir=spill_dir
+    )
+    assert held is not None and spilled is not None
+
+    for name, keys in KEYS.items():
+        table = spilled[name]
+        assert isinstance(table, SpilledTable) and table.schema == held[name].schema
+        assert _differences(table.to_table(), held[name], keys) == []
+        assert sorted(table.sources) == sorted(set(held[name].column("_source").to_pylist()))
+    assert spilled[schemas.JIRA_CHANGELOG.name].num_rows == 8
+    assert {p.name.split(".")[0] for p in spill_dir.iterdir()} == set(KEYS)
+    # Through the folder reader too (the landing's path): the same tables.
+    folder = read_jira_folder(root, pseudonymise, spill_dir=tmp_path / "spill-2")
+    for name, keys in KEYS.items():
+        assert _differences(folder[name].to_table(), held[name], keys) == []

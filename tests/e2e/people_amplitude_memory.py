@@ -1,12 +1,14 @@
 """Measure the peak memory of landing a large Amplitude export (a script, not a test).
 
-    .venv/bin/python tests/e2e/people_amplitude_memory.py --events 1000000
+    .venv/bin/python tests/e2e/people_amplitude_memory.py --events 1000000 [--spill]
 
 Writes an Amplitude-style export (hourly gzipped JSON-lines files, as the Export API
 unzips) into a temporary folder, then reads it with the analytics source's reader and
 lands it in a scratch warehouse in a child process, and prints that child's peak
 resident memory (`ru_maxrss` of the child, measured by the kernel) next to the peak of
 a child that only imports the same modules, so the difference is what the events cost.
+With `--spill` the reader writes the events to a spill folder as the landing asset has
+it do (connectors/spilled.py) and the landing reads them from there.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from orchestration.warehouse import land, open_warehouse
 if sys.argv[1] == "baseline":
     raise SystemExit(0)
 sources, warehouse = Path(sys.argv[2]), Path(sys.argv[3])
+spill_dir = Path(sys.argv[4]) if len(sys.argv) > 4 else None
 started = time.monotonic()
-tables = read_analytics_folder(sources, make_pseudonymiser(b"bench"))
+tables = read_analytics_folder(sources, make_pseudonymiser(b"bench"), spill_dir=spill_dir)
 read_s = time.monotonic() - started
 with open_warehouse(warehouse) as con:
     for table in schemas.ANALYTICS_TABLES:
@@ -96,6 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--files", type=int, default=48)
+    parser.add_argument("--spill", action="store_true", help="spill the events to files")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="amplitude-bench-") as tmp:
         sources = Path(tmp) / "exports"
@@ -106,8 +110,11 @@ def main() -> None:
             f"in {time.monotonic() - started:.0f}s"
         )
         baseline, _ = _child_peak_mb(["baseline"])
-        peak, out = _child_peak_mb(["load", str(sources), str(Path(tmp) / "bench.duckdb")])
-        landed, read_s, total_s = out.split()
+        load = ["load", str(sources), str(Path(tmp) / "bench.duckdb")]
+        if options.spill:
+            load.append(str(Path(tmp) / "spill"))
+        peak, out = _child_peak_mb(load)
+        landed, read_s, total_s = out.splitlines()[-1].split()
         print(
             f"landed {int(landed):,} rows in raw.analytics__events: read {read_s}s, "
             f"read+land {total_s}s"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from connectors.sources import SOURCES
 from warehouse_reads import query, tables
+
+from connectors.sources import SOURCES
 
 
 def test_row_counts_per_raw_table_match_what_the_generator_wrote(demo_warehouse, truth):
@@ -26,3 +27,10 @@ def test_every_raw_row_carries_its_lineage(demo_warehouse):
             "where _source is null or _batch_id is null or _loaded_at is null",
         )
         assert missing == 0, f"raw.{name} has {missing} rows without lineage"
+
+
+def test_the_refresh_leaves_no_spilled_rows_behind(demo_warehouse):
+    # Jira's pages and the events were spilled to <data>/spill while they landed.
+    spill = demo_warehouse.data_dir / "spill"
+    assert spill.is_dir()
+    assert [path for path in spill.rglob("*")] == []

@@ -10,6 +10,8 @@ import pyarrow as pa
 import pytest
 from fake_source import ITEMS, LINES, items
 
+from connectors.spilled import SpilledTable, TableSpool
+from orchestration.defs.sources.assets import fresh_spill_dir
 from orchestration.warehouse import LandingSchemaError, connect, land
 
 T0 = datetime(2025, 3, 4, 10, 0, 0)
@@ -145,3 +147,47 @@ def test_a_type_changed_since_the_last_load_is_named(con):
         land(con, ITEMS, items([_apple()]), "b2", T0)
     # The failed merge was rolled back: the row of the first batch is still there.
     assert _rows(con, "SELECT item_id, _batch_id FROM raw.fake__items") == [("A", "b1")]
+
+
+def _spilled_items(folder: Path, batches: list[list[dict]]) -> SpilledTable:
+    """The rows of `batches`, each in its own file, as a reader's spill writes them."""
+    spool = TableSpool(folder, ITEMS.name, ITEMS.schema)
+    for batch in batches:
+        spool.write(items(batch))
+        spool.new_file()
+    return spool.finish()
+
+
+def test_a_spilled_table_lands_as_its_rows_would_and_replaces_by_key(con, tmp_path):
+    pear, apple = _pear(), _apple()
+    land(con, ITEMS, items([apple, pear]), "batch-1", T0)
+    spilled = _spilled_items(tmp_path / "spill", [[_apple(price=9.99)], [{**pear, "item_id": "Q"}]])
+
+    assert land(con, ITEMS, spilled, "batch-2", T0 + timedelta(days=1)) == 2
+
+    rows = _rows(con, "SELECT item_id, price, _batch_id FROM raw.fake__items ORDER BY 1")
+    assert rows == [("A", 9.99, "batch-2"), ("P", 2.0, "batch-1"), ("Q", 2.0, "batch-2")]
+
+
+def test_a_spilled_table_of_another_schema_is_named_and_lands_nothing(con, tmp_path):
+    land(con, ITEMS, items([_apple()]), "batch-1", T0)
+    renamed = items([_pear()]).rename_columns(["item_id", "title", *ITEMS.schema.names[2:]])
+    spool = TableSpool(tmp_path / "spill", ITEMS.name, renamed.schema)
+    spool.write(renamed)
+
+    with pytest.raises(LandingSchemaError, match="raw.fake__items, column 'name'"):
+        land(con, ITEMS, spool.finish(), "batch-2", T0)
+
+    assert _rows(con, "SELECT item_id FROM raw.fake__items") == [("A",)]
+
+
+def test_a_landing_spills_into_an_empty_folder_and_clears_leftovers(tmp_path):
+    leftover = tmp_path / "spill" / "jira-killed-run"
+    leftover.mkdir(parents=True)
+    (leftover / "jira__changelog.00000.arrow").write_bytes(b"half a file")
+
+    folder = fresh_spill_dir(tmp_path, "jira-run-2")
+
+    assert folder == tmp_path / "spill" / "jira-run-2"
+    assert list((tmp_path / "spill").iterdir()) == [folder]
+    assert list(folder.iterdir()) == []

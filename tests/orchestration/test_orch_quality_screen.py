@@ -11,6 +11,7 @@ import pytest
 
 from connectors.schemas import HR_COMPENSATION, HR_EMPLOYEES, JIRA_CHANGELOG, JIRA_STATUSES
 from connectors.sources import SOURCES
+from connectors.spilled import TableSpool, spill
 from orchestration.defs.sources import quality
 from orchestration.defs.sources.quality import GE_SAMPLE_ROWS, spread_sample, validate_table
 from orchestration.defs.sources.quality_screen import screen
@@ -196,3 +197,29 @@ def test_an_empty_batch_after_a_real_load_still_fails_the_row_count_in_ge_words(
     assert outcomes[quality.ROW_COUNT].failures == by_ge[quality.ROW_COUNT].failures
     assert "40" in " ".join(outcomes[quality.ROW_COUNT].failures)
     assert all(o.passed for name, o in outcomes.items() if name != quality.ROW_COUNT)
+
+
+@pytest.mark.parametrize("case", [c for c in BAD_EXPORTS if "column" not in c and "text" not in c])
+def test_a_spilled_export_gets_the_same_verdict_as_in_memory(case, tmp_path):
+    rows, previous, _ = BAD_EXPORTS[case]
+    spilled = spill(tmp_path, HR_EMPLOYEES.name, rows)
+
+    assert screen(HR_EMPLOYEES, spilled, previous) == screen(HR_EMPLOYEES, rows, previous)
+    assert validate_table(HR_EMPLOYEES, spilled, previous, ge_every_row=0) == validate_table(
+        HR_EMPLOYEES, rows, previous, ge_every_row=0
+    )
+
+
+def test_a_large_clean_spilled_export_is_sampled_like_an_in_memory_one(ge_batch_sizes, tmp_path):
+    rows = _employees(_staff(60_000))
+    spool = TableSpool(tmp_path, HR_EMPLOYEES.name, HR_EMPLOYEES.schema)
+    for batch in rows.to_batches(max_chunksize=7_000):
+        spool.write(batch)
+        spool.new_file()
+    spilled = spool.finish()
+
+    assert spread_sample(spilled, GE_SAMPLE_ROWS).equals(spread_sample(rows, GE_SAMPLE_ROWS))
+    outcomes = validate_table(HR_EMPLOYEES, spilled, previous_count=100_000)
+
+    assert ge_batch_sizes == [GE_SAMPLE_ROWS]
+    assert all(o.passed for o in outcomes)

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from connectors.registry import RawTable
+from connectors.spilled import TableSpool
 from orchestration.defs.sources.load_history import LoadRecord
 from orchestration.landing_target import PostgresLanding, open_landing
 from orchestration.warehouse import LandingSchemaError
@@ -178,3 +179,18 @@ def test_the_password_reaches_the_server_and_a_wrong_one_is_refused(pg_settings)
     assert kwargs["password"] == pg_settings.pg_password
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(**{**kwargs, "password": "wrong"}).close()
+
+
+def test_a_spilled_table_is_copied_a_batch_at_a_time_and_replaces_by_key(pg, tmp_path):
+    land(pg, DEALS, _deals([("D1", 1, "first", 10.0, None, T0, "deals.csv")]), "batch-1", T0)
+    spool = TableSpool(tmp_path / "spill", DEALS.name, DEALS.schema)
+    spool.write(_deals([("D1", 1, "", 11.0, date(2025, 1, 3), T0, "deals-2.csv")]))
+    spool.new_file()
+    spool.write(_deals([("D3", 1, None, 5.0, None, T0, "deals-2.csv")]))
+
+    assert land(pg, DEALS, spool.finish(), "batch-2", T0) == 2
+
+    assert _landed(pg) == [
+        ("D1", 1, "", 11.0, date(2025, 1, 3), T0, "batch-2"),
+        ("D3", 1, None, 5.0, None, T0, "batch-2"),
+    ]

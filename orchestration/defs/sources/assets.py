@@ -7,12 +7,13 @@ the run's id as batch id, recording the load in `meta.raw_loads`.
 """
 
 # No `from __future__ import annotations`: Dagster reads the context annotation at runtime.
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
@@ -33,6 +34,7 @@ from connectors.jira.api import JiraApiConfig
 from connectors.productboard import ProductboardConfig
 from connectors.pseudonymise import make_pseudonymiser
 from connectors.registry import RawTable, ReadContext, Source
+from connectors.spilled import RawRows, distinct_sources
 from orchestration.defs.sources.drop_folder import DROP_SOURCES, intake
 from orchestration.defs.sources.file_manifest import (
     ReadPlan,
@@ -47,6 +49,10 @@ from orchestration.defs.sources.quality import QualityGateFailed
 from orchestration.landing_target import open_landing
 from orchestration.settings import Settings, get_settings
 from orchestration.warehouse import RAW_SCHEMA, WAREHOUSE_POOL, utc_now
+
+# Under the data folder, beside the warehouse: on the disk meant for big files (a
+# system temporary folder may be memory-backed).
+SPILL_FOLDER = "spill"
 
 
 def raw_asset_key(table_name: str) -> AssetKey:
@@ -69,10 +75,8 @@ def _spec(source: Source, table: RawTable) -> AssetSpec:
     )
 
 
-def _source_file_count(rows: pa.Table) -> int:
-    if "_source" not in rows.schema.names or rows.num_rows == 0:
-        return 0
-    return len(pc.unique(rows.column("_source")).drop_null())
+def _source_file_count(rows: RawRows) -> int:
+    return len(distinct_sources(rows))
 
 
 def _jira_api_config(settings: Settings) -> JiraApiConfig | None:
@@ -161,7 +165,7 @@ def _plan_read(source: Source, settings: Settings, read_context: ReadContext) ->
 
 
 def _exported(
-    rows: pa.Table, settings: Settings, loaded_at: Any, before: Any, plan: ReadPlan | None
+    rows: RawRows, settings: Settings, loaded_at: Any, before: Any, plan: ReadPlan | None
 ) -> Any:
     """The table's export time: its rows' files, or on a partial read the newest of
     those and what the previous load recorded (unchanged files are as old as then)."""
@@ -172,26 +176,30 @@ def _exported(
     return max(known) if known else None
 
 
+def fresh_spill_dir(data_dir: Path, name: str) -> Path:
+    """`<data>/spill/<name>`, empty, where the readers of big exports write their rows.
+
+    Landings run one at a time (the warehouse pool), so any other folder there is left
+    over from a landing that was killed, and is removed.
+    """
+    root = data_dir / SPILL_FOLDER
+    if root.is_dir():
+        for stale in root.iterdir():
+            shutil.rmtree(stale, ignore_errors=True)
+    folder = root / name
+    folder.mkdir(parents=True)
+    return folder
+
+
 def build_source_assets(source: Source) -> AssetsDefinition:
     """The `raw_<source>` multi-asset: read the source, land each of its tables."""
     tables_by_name = {table.name: table for table in source.tables}
     key_of = {table.name: raw_asset_key(table.name) for table in source.tables}
 
-    @multi_asset(
-        name=f"raw_{source.name}",
-        specs=[_spec(source, table) for table in source.tables],
-        check_specs=check_specs(key_of, source.tables),
-        pool=WAREHOUSE_POOL,
-    )
-    def _land_source(
-        context: AssetExecutionContext,
+    def _read_and_land(
+        context: AssetExecutionContext, settings: Settings, spill_dir: Path
     ) -> Iterator[MaterializeResult | AssetCheckResult]:
-        settings = get_settings()
-        if source.name in DROP_SOURCES:
-            for path in intake(
-                source.name, settings.drop_dir, settings.sources_dir, settings.data_dir
-            ):
-                context.log.info(f"took in dropped export {path}")
+        """Read the source (big tables written to `spill_dir`), gate it, land it."""
         deleted: list[tuple[str, pa.Table]] = []
         read_context = ReadContext(
             sources_dir=settings.sources_dir,
@@ -204,6 +212,7 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             productboard=_productboard_config(settings),
             amplitude=_amplitude_api_config(settings),
             bamboohr=_bamboohr_api_config(settings),
+            spill_dir=spill_dir,
         )
         plan = _plan_read(source, settings, read_context)
         if plan is not None and not plan.full:
@@ -244,7 +253,9 @@ def build_source_assets(source: Source) -> AssetsDefinition:
                     rows, settings, loaded_at, exported_before.get(table.name), plan
                 )
                 records.append(
-                    LoadRecord(source.name, table.name, context.run.run_id, loaded_at, exported, count)
+                    LoadRecord(
+                        source.name, table.name, context.run.run_id, loaded_at, exported, count
+                    )
                 )
                 yield MaterializeResult(
                     asset_key=key_of[table.name],
@@ -263,6 +274,27 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             target.record_loads(records)
             if plan is not None:
                 target.record_files(plan, context.run.run_id)
+
+    @multi_asset(
+        name=f"raw_{source.name}",
+        specs=[_spec(source, table) for table in source.tables],
+        check_specs=check_specs(key_of, source.tables),
+        pool=WAREHOUSE_POOL,
+    )
+    def _land_source(
+        context: AssetExecutionContext,
+    ) -> Iterator[MaterializeResult | AssetCheckResult]:
+        settings = get_settings()
+        if source.name in DROP_SOURCES:
+            for path in intake(
+                source.name, settings.drop_dir, settings.sources_dir, settings.data_dir
+            ):
+                context.log.info(f"took in dropped export {path}")
+        spill_dir = fresh_spill_dir(settings.data_dir, f"{source.name}-{context.run.run_id}")
+        try:
+            yield from _read_and_land(context, settings, spill_dir)
+        finally:
+            shutil.rmtree(spill_dir, ignore_errors=True)
 
     return _land_source
 

@@ -14,9 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from connectors.spilled import RawRows, distinct_sources
 from orchestration.defs.sources.file_manifest import ensure_manifest_tables
 
 META_SCHEMA = "meta"
@@ -84,7 +83,7 @@ def record_loads(con: duckdb.DuckDBPyConnection, records: Iterable[LoadRecord]) 
 
 
 def exported_at(
-    rows: pa.Table, sources_dir: Path, catalog_path: Path | None, loaded_at: datetime
+    rows: RawRows, sources_dir: Path, catalog_path: Path | None, loaded_at: datetime
 ) -> datetime | None:
     """When the rows' export was made: the newest modification time of their files.
 
@@ -95,7 +94,7 @@ def exported_at(
     if rows.num_rows == 0 or "_source" not in rows.schema.names:
         return None
     newest: float | None = None
-    for value in pc.unique(rows.column("_source")).drop_null().to_pylist():
+    for value in distinct_sources(rows):
         candidates = [sources_dir / value]
         if catalog_path is not None and value == catalog_path.name:
             candidates.append(catalog_path)

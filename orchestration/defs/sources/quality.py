@@ -37,9 +37,9 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from connectors.registry import RawTable
+from connectors.spilled import RawRows, SpilledTable, distinct_sources
 
 MAX_SHRINK = 0.5
 SAMPLE_ROWS = 3
@@ -201,12 +201,10 @@ def python_type_name(arrow_type: pa.DataType) -> str:
     raise TypeError(f"no quality rule for Arrow type {arrow_type}")
 
 
-def comparable_previous(rows: pa.Table, previous_count: int | None) -> int | None:
+def comparable_previous(rows: RawRows, previous_count: int | None) -> int | None:
     """`previous_count`, or None when `rows` came from an API: an incremental fetch
     (only what changed since the last one) is no sign of a truncated export."""
-    if "_source" not in rows.schema.names or rows.num_rows == 0:
-        return previous_count
-    sources = pc.unique(rows.column("_source")).drop_null().to_pylist()
+    sources = distinct_sources(rows)
     if any(str(value).startswith(("http://", "https://")) for value in sources):
         return None
     return previous_count
@@ -303,8 +301,11 @@ def _batch_definition() -> Any:
     return asset.add_batch_definition_whole_dataframe("whole_export")
 
 
-def _typed(table: RawTable, rows: pa.Table) -> pa.Table:
-    # An all-null column may arrive untyped; landing casts it, so the gate does too.
+def _typed(table: RawTable, rows: RawRows) -> RawRows:
+    # An all-null column may arrive untyped; landing casts it, so the gate does too. A
+    # spilled table was written in its declared schema.
+    if isinstance(rows, SpilledTable):
+        return rows
     for index, name in enumerate(rows.schema.names):
         wanted = table.schema.field(name).type if name in table.schema.names else None
         if wanted is not None and pa.types.is_null(rows.schema.field(index).type):
@@ -312,7 +313,7 @@ def _typed(table: RawTable, rows: pa.Table) -> pa.Table:
     return rows
 
 
-def spread_sample(rows: pa.Table, size: int) -> pa.Table:
+def spread_sample(rows: RawRows, size: int) -> pa.Table:
     """`size` rows taken at even steps from first to last (every file contributes)."""
     if rows.num_rows <= size:
         return rows
@@ -393,7 +394,7 @@ def _failure_text(
 
 def validate_table(
     table: RawTable,
-    rows: pa.Table,
+    rows: RawRows,
     previous_count: int | None,
     ge_every_row: int = GE_EVERY_ROW,
 ) -> list[CheckOutcome]:
@@ -424,7 +425,7 @@ def validate_table(
 
 
 def _validate_with_ge(
-    table: RawTable, rows: pa.Table, previous_count: int | None, row_count: bool = True
+    table: RawTable, rows: RawRows, previous_count: int | None, row_count: bool = True
 ) -> list[CheckOutcome]:
     """Great Expectations' verdict on every row of `rows` (without the row count check
     when `row_count` is False: a sample's size says nothing of the export's)."""

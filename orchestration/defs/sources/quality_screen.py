@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from connectors.registry import RawTable
+from connectors.spilled import RawRows, scannable
 from orchestration.defs.sources.quality import (
     ACCEPTED,
     ACCEPTED_VALUES,
@@ -34,6 +35,7 @@ from orchestration.defs.sources.quality import (
     minimum_rows,
     python_type_name,
 )
+from orchestration.settings import get_settings
 
 
 def _quote(identifier: str) -> str:
@@ -51,7 +53,7 @@ def _type_name(arrow_type: pa.DataType) -> str | None:
         return None
 
 
-def schema_differs(table: RawTable, rows: pa.Table) -> bool:
+def schema_differs(table: RawTable, rows: RawRows) -> bool:
     """Whether `rows` lacks a contract column, has another, or holds another kind of value."""
     if set(rows.schema.names) != set(table.schema.names):
         return True
@@ -90,7 +92,7 @@ def _row_rules(table: RawTable, keys: Sequence[str]) -> list[tuple[str, str]]:
     return rules
 
 
-def screen(table: RawTable, rows: pa.Table, previous_count: int | None) -> set[str]:
+def screen(table: RawTable, rows: RawRows, previous_count: int | None) -> set[str]:
     """The checks of `table`'s suite that may fail on `rows`, judged over every row.
 
     `rows` holds the contract's column types (all-null columns already cast); a schema
@@ -104,9 +106,12 @@ def screen(table: RawTable, rows: pa.Table, previous_count: int | None) -> set[s
     rules = _row_rules(table, list(table.key))
     if not rules or rows.num_rows == 0:
         return failing
-    con = duckdb.connect(":memory:")
+    # Under the landing's memory limit: the key's GROUP BY over a spilled table of tens
+    # of millions of rows spills to disk instead of growing.
+    con = duckdb.connect(":memory:", config={"memory_limit": get_settings().duckdb_memory_limit})
     try:
-        con.register("batch", rows)
+        con.execute("SET enable_progress_bar = false")
+        con.register("batch", scannable(rows))
         counts = con.execute(f"SELECT {', '.join(sql for _, sql in rules)} FROM batch").fetchone()
     finally:
         con.close()
