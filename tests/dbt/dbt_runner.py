@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import dbt_parse_cache
 import duckdb
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -27,37 +28,51 @@ class DbtWarehouse:
             return connection.execute(sql, params or []).fetchall()
 
 
-def run_dbt(command: list[str], warehouse: Path, work_dir: Path) -> subprocess.CompletedProcess:
+def run_dbt(
+    command: list[str], warehouse: Path, work_dir: Path, reuse_parse: bool = True
+) -> subprocess.CompletedProcess:
     """Run a dbt command on the project against `warehouse`, with target and logs in `work_dir`.
 
-    Target and log paths are private to the caller so parallel runs do not clash.
+    Target and log paths are private to the caller so parallel runs do not clash. With
+    `reuse_parse` (dbt_parse_cache.py) dbt runs in the warehouse's folder and reuses the
+    session's saved parse; without it, it runs from the repository on the absolute path.
     """
+    target_dir = work_dir / "target"
+    if reuse_parse:
+        cwd, warehouse_in_profile = dbt_parse_cache.warehouse_cwd_and_path(warehouse)
+    else:
+        cwd, warehouse_in_profile = REPO_ROOT, str(warehouse)
     env = {
         **os.environ,
-        "PRODUCTOPS_WAREHOUSE": str(warehouse),
+        "PRODUCTOPS_WAREHOUSE": warehouse_in_profile,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "PATH": f"{DBT_EXECUTABLE.parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    return subprocess.run(
+    if reuse_parse:
+        dbt_parse_cache.seed(target_dir, warehouse_in_profile, env, command)
+    result = subprocess.run(
         [
             str(DBT_EXECUTABLE),
             *command,
             "--project-dir",
-            "dbt_project",
+            str(REPO_ROOT / "dbt_project"),
             "--profiles-dir",
-            "dbt_project",
+            str(REPO_ROOT / "dbt_project"),
             "--target-path",
-            str(work_dir / "target"),
+            str(target_dir.resolve()),
             "--log-path",
-            str(work_dir / "logs"),
+            str((work_dir / "logs").resolve()),
         ],
         check=False,
-        cwd=REPO_ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=540,
     )
+    if reuse_parse:
+        dbt_parse_cache.keep(target_dir, warehouse_in_profile, env, command, result.returncode)
+    return result
 
 
 def stored_failures(warehouse: Path, test_name: str, columns: str) -> set[tuple]:

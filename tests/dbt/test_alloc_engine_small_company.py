@@ -23,30 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
-from alloc_fixture_rows import FEB, JAN, MAR, MARTS, P1_JAN, company_rows
-from dbt_raw_tables import create_raw_schema, insert_rows
-from dbt_runner import DbtWarehouse, run_dbt
+from alloc_fixture_rows import FEB, JAN, MAR, P1_JAN
+from dbt_runner import DbtWarehouse
 
 
 @pytest.fixture(scope="module")
-def alloc_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtWarehouse:
-    """The small company with Jira history, built through the allocation marts."""
-    work_dir = tmp_path_factory.mktemp("alloc_build")
-    warehouse = work_dir / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as connection:
-        create_raw_schema(connection)
-        for table_name, rows in company_rows().items():
-            insert_rows(connection, table_name, rows)
-    result = run_dbt(
-        ["build", "--indirect-selection", "cautious", "--select", *MARTS.split()],
-        warehouse,
-        work_dir,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{(result.stdout + result.stderr)[-6000:]}")
-    return DbtWarehouse(path=warehouse, node_statuses={})
+def alloc_warehouse(alloc_company_warehouse: DbtWarehouse) -> DbtWarehouse:
+    """The small company with Jira history, built through the allocation marts (once per
+    session, tests/dbt/conftest.py; these tests only read it)."""
+    return alloc_company_warehouse
 
 
 def _people_cost(warehouse: DbtWarehouse, product_id: str, month: dt.date) -> float:

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from alloc_fixture_rows import ALLOCATION_ROWS, P1_JAN, status_change
+from alloc_fixture_rows import P1_JAN, status_change
 from dbt_fixture_company import RAW_ROWS
-from dbt_raw_tables import create_raw_schema, insert_rows
+from dbt_raw_tables import insert_rows
 from dbt_runner import DbtWarehouse, run_dbt
 
 SELECT = [
@@ -133,16 +133,16 @@ def _build(command: list[str], warehouse: Path, work_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtWarehouse, DbtWarehouse]:
-    """(incremental, full refresh): the same raw data after day two, built both ways."""
+def two_builds(
+    alloc_company_warehouse: DbtWarehouse, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtWarehouse, DbtWarehouse]:
+    """(incremental, full refresh): the same raw data after day two, built both ways.
+
+    Day one is a copy of the session's build of the same rows (RAW_ROWS plus
+    ALLOCATION_ROWS, tests/dbt/conftest.py), which builds every model of SELECT."""
     work_dir = tmp_path_factory.mktemp("alloc_incremental")
     incremental = work_dir / "incremental.duckdb"
-    with duckdb.connect(str(incremental)) as connection:
-        create_raw_schema(connection)
-        for table_name in sorted(set(RAW_ROWS) | set(ALLOCATION_ROWS)):
-            rows = RAW_ROWS.get(table_name, []) + ALLOCATION_ROWS.get(table_name, [])
-            insert_rows(connection, table_name, rows)
-    _build(["build"], incremental, work_dir / "day1")
+    shutil.copyfile(alloc_company_warehouse.path, incremental)
     _land_day_two(incremental)
     full = work_dir / "full.duckdb"
     shutil.copyfile(incremental, full)

@@ -8,10 +8,11 @@ dbt run on the same warehouse; a corrupt one makes dbt parse everything and stil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from dbt_runner import run_dbt
+from dbt_runner import DbtWarehouse, run_dbt
 
 from orchestration.defs.dbt.partial_parse import (
     PARTIAL_PARSE_FILE_NAME,
@@ -27,7 +28,8 @@ NOTHING_CHANGED = "Partial parsing enabled, no changes found, skipping parsing"
 
 def _parse(warehouse: Path, work_dir: Path) -> str:
     """`dbt parse` with target and logs in `work_dir`; its debug log."""
-    result = run_dbt(["parse", "--log-level-file", "debug"], warehouse, work_dir)
+    # The refresh's own setting: the absolute warehouse path, no session parse reused.
+    result = run_dbt(["parse", "--log-level-file", "debug"], warehouse, work_dir, reuse_parse=False)
     if result.returncode != 0:
         pytest.fail(f"dbt parse failed:\n{(result.stdout + result.stderr)[-4000:]}")
     return (work_dir / "logs" / "dbt.log").read_text()
@@ -78,3 +80,33 @@ def test_nothing_is_seeded_or_kept_when_there_is_no_file(tmp_path):
     assert not (tmp_path / "target" / PARTIAL_PARSE_FILE_NAME).exists()
     assert not keep_partial_parse(tmp_path / "target", tmp_path / "cache.msgpack")
     assert not (tmp_path / "cache.msgpack").exists()
+
+
+def _project_nodes(manifest_path: Path) -> dict[str, object]:
+    """What parsing made of the project: every node's code, config, inputs and relation."""
+    manifest = json.loads(manifest_path.read_text())
+    fields = ("checksum", "raw_code", "config", "depends_on", "relation_name", "fqn", "columns")
+    nodes = {
+        kind: {
+            unique_id: {field: node.get(field) for field in fields}
+            for unique_id, node in manifest[kind].items()
+        }
+        for kind in ("nodes", "sources", "unit_tests", "exposures")
+    }
+    nodes["macros"] = sorted(manifest["macros"])
+    return nodes
+
+
+def test_the_tests_reused_parse_is_the_full_parse(
+    first_parse, dbt_warehouse: DbtWarehouse, tmp_path
+):
+    # The dbt tests' runs (dbt_runner.run_dbt, tests/dbt_parse_cache.py) reuse the
+    # session's parse of a warehouse of the same name: it must be what a full parse makes.
+    data_dir, _ = first_parse
+    assert dbt_warehouse.path.name == "warehouse.duckdb"
+    result = run_dbt(["parse"], tmp_path / "warehouse.duckdb", tmp_path)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    assert NOTHING_CHANGED in (tmp_path / "logs" / "dbt.log").read_text()
+    full = _project_nodes(data_dir / "run_1" / "target" / "manifest.json")
+    assert _project_nodes(tmp_path / "target" / "manifest.json") == full
+    assert len(full["nodes"]) > 200

@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import dbt_parse_cache
 import pyarrow as pa
 
 from connectors.registry import RawTable
@@ -27,35 +28,47 @@ def land_tables(warehouse: Path, tables: dict[RawTable, pa.Table]) -> None:
 
 
 def dbt_build(warehouse: Path, work_dir: Path, models: list[str]) -> subprocess.CompletedProcess:
-    """`dbt build --select <models>` on `warehouse`, with target and logs in `work_dir`."""
+    """`dbt build --select <models>` on `warehouse`, with target and logs in `work_dir`.
+
+    dbt runs in the warehouse's folder and reuses the session's saved parse
+    (tests/dbt_parse_cache.py).
+    """
+    cwd, warehouse_in_profile = dbt_parse_cache.warehouse_cwd_and_path(warehouse)
+    target_dir = work_dir / "target"
+    command = [
+        "build",
+        "--select",
+        *models,
+        # Only tests of the selected models: cross-source tests need other sources.
+        "--indirect-selection",
+        "cautious",
+    ]
     env = {
         **os.environ,
-        "PRODUCTOPS_WAREHOUSE": str(warehouse),
+        "PRODUCTOPS_WAREHOUSE": warehouse_in_profile,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "PATH": f"{DBT.parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    return subprocess.run(
+    dbt_parse_cache.seed(target_dir, warehouse_in_profile, env, command)
+    result = subprocess.run(
         [
             str(DBT),
-            "build",
-            "--select",
-            *models,
-            # Only tests of the selected models: cross-source tests need other sources.
-            "--indirect-selection",
-            "cautious",
+            *command,
             "--project-dir",
-            "dbt_project",
+            str(PROJECT_ROOT / "dbt_project"),
             "--profiles-dir",
-            "dbt_project",
+            str(PROJECT_ROOT / "dbt_project"),
             "--target-path",
-            str(work_dir / "target"),
+            str(target_dir.resolve()),
             "--log-path",
-            str(work_dir / "logs"),
+            str((work_dir / "logs").resolve()),
         ],
-        cwd=PROJECT_ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,
         timeout=540,
         check=False,
     )
+    dbt_parse_cache.keep(target_dir, warehouse_in_profile, env, command, result.returncode)
+    return result
