@@ -14,7 +14,7 @@ import pytest
 from alloc_fixture_rows import MARTS, company_rows
 from dbt_fixture_company import RAW_ROWS
 from dbt_raw_tables import create_raw_schema, insert_rows
-from dbt_runner import DbtWarehouse, run_dbt
+from dbt_runner import DbtWarehouse, build_company, run_dbt
 
 
 @pytest.fixture(scope="session")
@@ -42,17 +42,6 @@ def alloc_company_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtWare
     """The small company with Jira history (alloc_fixture_rows.py), built through the
     allocation marts with their unit tests: read by test_alloc_engine_small_company.py,
     and copied as day one by test_alloc_incremental_equals_full.py. Do not change it."""
-    work_dir = tmp_path_factory.mktemp("alloc_build")
-    warehouse = work_dir / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as connection:
-        create_raw_schema(connection)
-        for table_name, rows in company_rows().items():
-            insert_rows(connection, table_name, rows)
-    result = run_dbt(
-        ["build", "--indirect-selection", "cautious", "--select", *MARTS.split()],
-        warehouse,
-        work_dir,
+    return build_company(
+        tmp_path_factory.mktemp("alloc_build"), company_rows(), ["--select", *MARTS.split()]
     )
-    if result.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{(result.stdout + result.stderr)[-6000:]}")
-    return DbtWarehouse(path=warehouse, node_statuses={})

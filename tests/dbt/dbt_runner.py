@@ -90,3 +90,22 @@ def stored_failures(warehouse: Path, test_name: str, columns: str) -> set[tuple]
             f'select {columns} from "{schemas[0][0]}"."{test_name}"'
         ).fetchall()
     return {tuple(row) for row in rows}
+
+
+def build_company(
+    work_dir: Path, rows: dict[str, list[dict]], selection: list[str]
+) -> DbtWarehouse:
+    """`rows` landed in a new `work_dir/warehouse.duckdb` and built by `dbt build` of
+    `selection` (with `--indirect-selection cautious`); a failed build fails the test."""
+    import pytest
+    from dbt_raw_tables import create_raw_schema, insert_rows
+
+    warehouse = work_dir / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        create_raw_schema(connection)
+        for table_name, table_rows in rows.items():
+            insert_rows(connection, table_name, table_rows)
+    result = run_dbt(["build", "--indirect-selection", "cautious", *selection], warehouse, work_dir)
+    if result.returncode != 0:
+        pytest.fail(f"dbt build failed:\n{(result.stdout + result.stderr)[-6000:]}")
+    return DbtWarehouse(path=warehouse, node_statuses={})

@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from alloc_fixture_rows import FEB, JAN, MAR, P1_JAN, company_rows
 from dbt_fixture_company import RAW_ROWS
-from dbt_raw_tables import create_raw_schema, insert_rows
-from dbt_runner import DbtWarehouse, run_dbt
+from dbt_runner import DbtWarehouse, build_company
 
 OTHER = "platform__other_products"
 
@@ -43,29 +41,17 @@ def _folding_company() -> dict[str, list[dict[str, object]]]:
 @pytest.fixture(scope="module")
 def folding_warehouse(tmp_path_factory: pytest.TempPathFactory) -> DbtWarehouse:
     """The folding company built through cost versus revenue and the portfolio items."""
-    work_dir = tmp_path_factory.mktemp("folding_build")
-    warehouse = work_dir / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as connection:
-        create_raw_schema(connection)
-        for table_name, rows in _folding_company().items():
-            insert_rows(connection, table_name, rows)
-    result = run_dbt(
+    return build_company(
+        tmp_path_factory.mktemp("folding_build"),
+        _folding_company(),
         [
-            "build",
-            "--indirect-selection",
-            "cautious",
             "--exclude-resource-type",
             "unit_test",
             "--select",
             "+fct_product_cost_revenue",
             "+fct_portfolio_items",
         ],
-        warehouse,
-        work_dir,
     )
-    if result.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{(result.stdout + result.stderr)[-6000:]}")
-    return DbtWarehouse(path=warehouse, node_statuses={})
 
 
 def _row(warehouse: DbtWarehouse, product_id: str, month: dt.date) -> tuple:
