@@ -58,7 +58,7 @@ from connectors.event_rows import PERSONAL_PROPERTIES
 from connectors.pseudonymise import Pseudonymiser
 from connectors.registry import RawTable
 from connectors.source_files import iter_json_lines, relative_name
-from connectors.spilled import RawRows, SpilledTable, concat_rows, spill
+from connectors.spilled import RawRows, SpilledTable, TableSpool, concat_rows, spill
 
 # The fields `event_row` reads; DuckDB keeps each as JSON text so its type is known.
 EVENT_FIELDS = (
@@ -247,32 +247,41 @@ class _Reader:
     def file(self, path: Path, source: str, number: int = 0) -> _Part:
         """One file's part: SQL rows and `event_row` rows, or the Python reader's.
 
-        With a spill folder the part's rows are written to file `number` there.
+        With a spill folder the part's rows go to file `number` there: SQL rows as their
+        batches stream out of DuckDB, so a month of events is never held whole.
         """
-        return self._spilled(self._read_file(path, source), number)
-
-    def _read_file(self, path: Path, source: str) -> _Part:
         try:
             with self._cursor() as cursor:
-                return self._sql_file(cursor, path, source)
+                return self._spilled(self._sql_file(cursor, path, source, number), number)
         except (*_UNREADABLE, ValueError):
             # ValueError: `event_row` refused a row (SourceFileError), or Python's JSON
             # parser refused a value DuckDB's accepts (`inf`).
             pass
         with self._cursor() as cursor:
             # Raises the Python reader's own error for the file's first bad line.
-            return self._python_file(cursor, path, source)
+            return self._spilled(self._python_file(cursor, path, source), number)
+
+    def _spool(self, number: int) -> TableSpool | None:
+        if self.spill_dir is None:
+            return None
+        return TableSpool(
+            self.spill_dir, f"{schemas.ANALYTICS_EVENTS.name}.{number:06d}", self.schema
+        )
 
     def _spilled(self, part: _Part, number: int) -> _Part:
-        if self.spill_dir is None:
+        """`part` with its rows in the spill folder (when there is one)."""
+        spool = self._spool(number)
+        if spool is None or isinstance(part.table, SpilledTable):
             return part
-        name = f"{schemas.ANALYTICS_EVENTS.name}.{number:06d}"
-        assert isinstance(part.table, pa.Table)
-        return replace(part, table=spill(self.spill_dir, name, part.table))
+        spool.write(part.table)
+        return replace(part, table=spool.finish())
 
-    def _sql_file(self, cursor: duckdb.DuckDBPyConnection, path: Path, source: str) -> _Part:
+    def _sql_file(
+        self, cursor: duckdb.DuckDBPyConnection, path: Path, source: str, number: int
+    ) -> _Part:
         params = {"files": [str(path)], "source": source}
         reader = cursor.sql(_FILE_SQL, params=params).to_arrow_reader(_BATCH_ROWS)
+        spool = self._spool(number)
         batches: list[pa.RecordBatch] = []
         hashes: list[np.ndarray] = []
         ords: list[np.ndarray] = []
@@ -286,28 +295,43 @@ class _Reader:
                     batch = batch.filter(ok)
                 if batch.num_rows == 0:
                     continue
-                batches.append(self._sql_batch(batch))
+                rows = self._sql_batch(batch)
+                if spool is None:
+                    batches.append(rows)
+                else:
+                    spool.write(rows)
                 # Copies: a view would keep DuckDB's whole batch (raw text too) alive.
                 hashes.append(batch.column("id_hash").to_numpy().copy())
                 ords.append(batch.column("ord").to_numpy().copy())
+        except BaseException:
+            if spool is not None:
+                spool.discard()
+            raise
         finally:
             reader.close()
-        table = pa.Table.from_batches(batches, schema=self.schema)
+        table: RawRows = (
+            pa.Table.from_batches(batches, schema=self.schema) if spool is None else spool.finish()
+        )
         order = np.concatenate(ords) if ords else np.zeros(0, np.int64)
         id_hashes = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
         python_count = python_rows.num_rows
+        in_line_order = not order.size or bool(np.all(order[1:] > order[:-1]))
+        if not python_count and in_line_order:
+            return _Part(table, id_hashes)
+        # Python rows (or a reordered stream) join the file's line order here, in memory:
+        # rare, and `file` spills the result again.
+        rows = _taken_back(table)
         if python_count:
             extra = python_rows.finish()
             order = np.concatenate([order, extra.column("ord").to_numpy()])
             extra = extra.drop_columns(["ord"])
-            table = pa.concat_tables([table, extra])
+            rows = pa.concat_tables([rows, extra])
             id_hashes = np.concatenate([id_hashes, _hashes(cursor, extra.column("event_id"))])
         if order.size and not bool(np.all(order[1:] > order[:-1])):
-            # Python rows (or a reordered stream) join the file's line order here.
             by_line = np.argsort(order, kind="stable")
-            table = table.take(pa.array(by_line))
+            rows = rows.take(pa.array(by_line))
             id_hashes = id_hashes[by_line]
-        return _Part(table.combine_chunks() if python_count else table, id_hashes, python_count)
+        return _Part(rows.combine_chunks() if python_count else rows, id_hashes, python_count)
 
     def _python_rows(self, batch: pa.RecordBatch, source: str) -> Iterator[dict[str, Any]]:
         """`event_row` for the rows SQL left; a refused row sends the file to Python."""
@@ -356,6 +380,16 @@ class _Reader:
         table = builder.finish()
         hashes = _hashes(cursor, table.column("event_id"))
         return _Part(table, hashes, table.num_rows, python_file=True)
+
+
+def _taken_back(table: RawRows) -> pa.Table:
+    """`table` in memory; a spilled one's files are removed once read."""
+    if not isinstance(table, SpilledTable):
+        return table
+    rows = table.to_table()
+    for path in table.files:
+        path.unlink()
+    return rows
 
 
 def _hashes(cursor: duckdb.DuckDBPyConnection, ids: pa.ChunkedArray) -> np.ndarray:

@@ -137,6 +137,14 @@ class TableSpool:
         for batch in batches:
             self.write(batch)
 
+    def discard(self) -> None:
+        """Close and delete every file written (a read that failed half-way)."""
+        self.new_file()
+        for path in self._files:
+            path.unlink(missing_ok=True)
+        self._files.clear()
+        self._rows = 0
+
     def finish(self) -> SpilledTable:
         """The spilled table of every row written (the last file is closed)."""
         self.new_file()
