@@ -295,6 +295,9 @@ def build_source_assets(source: Source) -> AssetsDefinition:
             yield from _read_and_land(context, settings, spill_dir)
         finally:
             shutil.rmtree(spill_dir, ignore_errors=True)
+            # Arrow's allocator keeps freed memory for reuse; the next step (dbt, in
+            # its own process) is better off with it handed back to the system.
+            pa.default_memory_pool().release_unused()
 
     return _land_source
 
