@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from demo_build import SEEDS_DIR, TEST_PSEUDONYM_KEY, BuiltWarehouse, run_refresh_cli
+
 from orchestration.settings import get_settings
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from warehouse_reads import month_key, query
 
 CENT = 0.01
