@@ -155,17 +155,22 @@ def test_one_bad_row_the_sample_misses_still_fails_with_the_whole_exports_number
     assert all(o.passed for name, o in outcomes.items() if name != "value_ranges")
 
 
+def _counting_ge(validated: list[int]):
+    """quality._validate_with_ge, appending the row count of each batch to `validated`."""
+    original = quality._validate_with_ge
+
+    def counting(table, rows, previous_count, row_count=True, of_rows=None):
+        validated.append(rows.num_rows)
+        return original(table, rows, previous_count, row_count, of_rows)
+
+    return counting
+
+
 @pytest.fixture
 def ge_batch_sizes(monkeypatch) -> list[int]:
     """The row count of every batch Great Expectations validates in the test."""
     validated: list[int] = []
-    original = quality._validate_with_ge
-
-    def counting(table, rows, previous_count, row_count=True):
-        validated.append(rows.num_rows)
-        return original(table, rows, previous_count, row_count)
-
-    monkeypatch.setattr(quality, "_validate_with_ge", counting)
+    monkeypatch.setattr(quality, "_validate_with_ge", _counting_ge(validated))
     return validated
 
 
@@ -223,3 +228,38 @@ def test_a_large_clean_spilled_export_is_sampled_like_an_in_memory_one(ge_batch_
 
     assert ge_batch_sizes == [GE_SAMPLE_ROWS]
     assert all(o.passed for o in outcomes)
+
+
+@pytest.mark.parametrize("case", [c for c in BAD_EXPORTS if "column" not in c and "text" not in c])
+def test_a_spilled_export_too_big_for_pandas_is_judged_from_its_suspect_rows(
+    case, tmp_path, monkeypatch
+):
+    rows, previous, _ = BAD_EXPORTS[case]
+    # Good rows before the bad ones, so the suspects are a small part of the export; the
+    # shrunk export's previous load is scaled with it.
+    padded = pa.concat_tables([_employees(_staff(500)).slice(2), rows])
+    previous = None if previous is None else 3 * padded.num_rows
+    spilled = spill(tmp_path, HR_EMPLOYEES.name, padded)
+    monkeypatch.setattr(quality, "GE_IN_MEMORY_ROWS", 0)
+    monkeypatch.setattr(quality, "_validate_with_ge", _counting_ge(validated := []))
+
+    from_suspects = validate_table(HR_EMPLOYEES, spilled, previous, ge_every_row=0)
+
+    # The screen found something, so GE ran once: on the suspect rows, not the export.
+    assert len(validated) == 1 and validated[0] < 10
+    every_row = validate_table(HR_EMPLOYEES, padded, previous, ge_every_row=10**9)
+    assert from_suspects == every_row
+    assert not all(outcome.passed for outcome in from_suspects)
+
+
+def test_more_suspects_than_the_limit_are_counted_as_at_least(tmp_path):
+    rows = _employees([{"employee_key": f"e{i}", "fte": 2.0} for i in range(50)])
+    spilled = spill(tmp_path, HR_EMPLOYEES.name, rows)
+
+    outcomes = {o.check: o for o in quality._validate_suspects(HR_EMPLOYEES, spilled, None, 20)}
+
+    assert outcomes["value_ranges"].failures == (
+        "at least 20 of 50 rows have 'fte' outside (0, 1.5]",
+    )
+    assert [r["employee_key"] for r in outcomes["value_ranges"].sample_rows] == ["e0", "e1", "e2"]
+    assert outcomes["keys_unique"].passed and outcomes["row_count_vs_previous"].passed

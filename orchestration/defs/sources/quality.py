@@ -24,7 +24,11 @@ nothing, Great Expectations runs the suite (bar the row count, which the screen 
 on `GE_SAMPLE_ROWS` rows spread over the table, which also settles the schema checks,
 since a column holds one type in every row. If the screen or that sample run finds
 anything, Great Expectations validates every row and its results are the outcomes, so
-failure messages and sample rows are always those of the whole export.
+failure messages and sample rows are always those of the whole export. A spilled export
+(connectors/spilled.py) of more than `GE_IN_MEMORY_ROWS` rows is not handed to pandas
+whole: Great Expectations validates its suspect rows instead (every row breaking a
+row-level rule or sharing its key's hash; quality_screen.suspect_rows), which hold every
+offending row, so the counts and sample rows are still those of the whole export.
 """
 
 from __future__ import annotations
@@ -48,6 +52,11 @@ SAMPLE_ROWS = 3
 # ~0.1 s, so below GE_EVERY_ROW rows it validates every row itself.
 GE_EVERY_ROW = 50_000
 GE_SAMPLE_ROWS = 10_000
+# A spilled export (connectors/spilled.py) above this many rows is never handed to pandas
+# whole: when something fails, Great Expectations judges the rows the screen suspects,
+# at most GE_SUSPECT_ROWS of them (the rest are counted as "at least").
+GE_IN_MEMORY_ROWS = 5_000_000
+GE_SUSPECT_ROWS = 200_000
 # Shown as "<restricted>" in failure samples: samples reach logs and the data-health page.
 RESTRICTED_COLUMNS = {"annual_salary"}
 
@@ -421,14 +430,54 @@ def validate_table(
         )
         if all(outcome.passed for outcome in sampled):
             return sampled
+    if isinstance(rows, SpilledTable) and rows.num_rows > GE_IN_MEMORY_ROWS:
+        return _validate_suspects(table, rows, previous_count)
     return _validate_with_ge(table, rows, previous_count)
 
 
+def _validate_suspects(
+    table: RawTable, rows: SpilledTable, previous_count: int | None, limit: int = GE_SUSPECT_ROWS
+) -> list[CheckOutcome]:
+    """Great Expectations' verdict on a spilled export too big for pandas, from its
+    suspect rows (quality_screen.suspect_rows): they hold every row a rule fails on, so
+    each failure counts the same offending rows of the same whole export, and shows the
+    same sample rows. Past `limit` suspects the counts are lower bounds ("at least")."""
+    from orchestration.defs.sources.quality_screen import suspect_rows
+
+    suspects, truncated = suspect_rows(table, rows, limit)
+    outcomes = _validate_with_ge(
+        table, suspects, previous_count, row_count=False, of_rows=(rows.num_rows, truncated)
+    )
+    if rows.num_rows >= minimum_rows(previous_count):
+        return outcomes
+    text = _failure_text(
+        "expect_table_row_count_to_be_between",
+        {"min_value": minimum_rows(previous_count)},
+        {"observed_value": rows.num_rows},
+        {"previous": previous_count},
+    )
+    return [
+        CheckOutcome(table.name, ROW_COUNT, passed=False, failures=(text,))
+        if outcome.check == ROW_COUNT
+        else outcome
+        for outcome in outcomes
+    ]
+
+
 def _validate_with_ge(
-    table: RawTable, rows: RawRows, previous_count: int | None, row_count: bool = True
+    table: RawTable,
+    rows: RawRows,
+    previous_count: int | None,
+    row_count: bool = True,
+    of_rows: tuple[int, bool] | None = None,
 ) -> list[CheckOutcome]:
     """Great Expectations' verdict on every row of `rows` (without the row count check
-    when `row_count` is False: a sample's size says nothing of the export's)."""
+    when `row_count` is False: a sample's size says nothing of the export's).
+
+    `of_rows` = (the export's row count, whether `rows` were cut short): `rows` are the
+    suspect rows of a bigger export, so messages count its rows, and a cut-short set's
+    offending rows are "at least" so many.
+    """
     frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
     import great_expectations as gx
 
@@ -449,6 +498,11 @@ def _validate_with_ge(
         if result.exception_info and result.exception_info.get("raised_exception"):
             text = f"{config.type} could not run: {result.exception_info.get('exception_message')}"
         else:
+            if of_rows is not None and "element_count" in details:
+                total, truncated = of_rows
+                details["element_count"] = total
+                if truncated:
+                    details["unexpected_count"] = f"at least {details.get('unexpected_count')}"
             text = _failure_text(config.type, config.kwargs, details, config.meta)
         failures.setdefault(check, []).append(text)
         indexes = details.get("partial_unexpected_index_list") or []
