@@ -46,7 +46,7 @@ def rows_per_mart(serving: Path) -> dict[str, int]:
 def duckdb_memory_limit(configured: str) -> str:
     """The `memory_limit` the refresh's DuckDB connections ran with, in DuckDB's words.
 
-    `configured` is the setting (`PRODUCTOPS_DUCKDB_MEMORY_LIMIT`, default 80%); a share
+    `configured` is the setting (`PRODUCTOPS_DUCKDB_MEMORY_LIMIT`, default 4GB); a share
     of RAM is also shown as the size DuckDB made of it on this machine.
     """
     with duckdb.connect() as con:

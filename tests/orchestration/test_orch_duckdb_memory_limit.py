@@ -9,14 +9,22 @@ import subprocess
 import pytest
 
 from orchestration.defs.dbt.resources import dbt_env, dbt_executable
-from orchestration.settings import DBT_PROJECT_DIR, get_settings
+from orchestration.settings import DBT_PROJECT_DIR, default_duckdb_memory_limit, get_settings
 from orchestration.warehouse import connect
 
 
-def test_the_default_is_duckdbs_own_share_of_ram(folders, monkeypatch):
+def test_the_default_caps_duckdb_at_4gb(folders, monkeypatch):
     monkeypatch.delenv("PRODUCTOPS_DUCKDB_MEMORY_LIMIT", raising=False)
     get_settings.cache_clear()
-    assert get_settings().duckdb_memory_limit == "80%"
+    # This machine (and CI's) has far more than 5 GB of RAM.
+    assert get_settings().duckdb_memory_limit == "4GB"
+
+
+@pytest.mark.parametrize(
+    ("total_gib", "default"), [(24, "4GB"), (8, "4GB"), (5, "4GB"), (4, "80%"), (2, "80%")]
+)
+def test_a_machine_with_less_than_5gb_keeps_duckdbs_own_share(total_gib, default):
+    assert default_duckdb_memory_limit(total_gib * 1024**3) == default
 
 
 @pytest.mark.parametrize("value", ["6GB", "512MiB", "50%", " 2.5 GB "])

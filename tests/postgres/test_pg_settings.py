@@ -6,7 +6,7 @@ import pytest
 
 from orchestration.dbt_target import PG_PASSWORD_ENV_VAR, dbt_target_env
 from orchestration.defs.dbt.resources import WAREHOUSE_ENV_VAR, dbt_env
-from orchestration.settings import get_settings
+from orchestration.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, get_settings
 
 _PG = {
     "PRODUCTOPS_TARGET": "postgres",
@@ -31,12 +31,12 @@ def test_duckdb_is_the_default_and_dbt_is_told_so(clean_env, tmp_path):
     assert settings.target == "duckdb"
     assert dbt_target_env(settings) == {
         "PRODUCTOPS_TARGET": "duckdb",
-        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "80%",
+        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": DEFAULT_DUCKDB_MEMORY_LIMIT,
     }
     assert dbt_env(tmp_path / "w.duckdb") == {
         WAREHOUSE_ENV_VAR: str(tmp_path / "w.duckdb"),
         "PRODUCTOPS_TARGET": "duckdb",
-        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": "80%",
+        "PRODUCTOPS_DUCKDB_MEMORY_LIMIT": DEFAULT_DUCKDB_MEMORY_LIMIT,
     }
 
 
