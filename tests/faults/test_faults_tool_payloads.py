@@ -62,6 +62,10 @@ def _rows(tables: dict, name: str) -> list[dict]:
     return tables[name].to_pylist()
 
 
+def _in_order(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda row: json.dumps(row, default=str))
+
+
 # --- catalog.yml -------------------------------------------------------------------
 
 
@@ -213,8 +217,10 @@ def test_utf16_jira_pages_load_the_same_issues(tmp_path):
 
     loaded = read("jira", folder)
 
+    # Compared in a fixed order: the DuckDB page reader's row order is not (needs not be),
+    # and UTF-16 pages are read by the Python reader.
     for table in ("jira__issues", "jira__changelog"):
-        assert _rows(loaded, table) == _rows(clean, table)
+        assert _in_order(_rows(loaded, table)) == _in_order(_rows(clean, table))
 
 
 def test_a_latin1_jira_page_behind_a_utf8_bom_is_refused_at_its_line(tmp_path):
