@@ -44,11 +44,6 @@ class SpilledTable:
     sources: frozenset[str] = frozenset()
     null_counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def column_names(self) -> list[str]:
-        """The column names, as `pa.Table.column_names`."""
-        return list(self.schema.names)
-
     def dataset(self) -> ds.Dataset:
         """A pyarrow dataset over the files (DuckDB scans it in batches)."""
         if not self.files:
@@ -219,11 +214,6 @@ def null_count(rows: RawRows, column: str) -> int:
     if isinstance(rows, SpilledTable):
         return rows.null_counts[column]
     return rows.column(column).null_count
-
-
-def in_memory(rows: RawRows) -> pa.Table:
-    """`rows` as one Arrow table (reads a spilled table's files)."""
-    return rows.to_table() if isinstance(rows, SpilledTable) else rows
 
 
 def scannable(rows: RawRows) -> pa.Table | ds.Dataset:

@@ -9,8 +9,9 @@ functions learn e-mails and pseudonymise them, and come back as a join.
 
 Pages are parsed a chunk at a time (`CHUNK_PAGES`); each chunk's copies and items are
 appended to tables stored compressed in a scratch database file, and DuckDB runs under
-a memory limit: the reader's memory does not grow with the number of pages beyond its
-Arrow result.
+a memory limit: the reader's memory does not grow with the number of pages. The two
+tables come out batch by batch, into Arrow tables or, given a spill folder, into files
+(connectors/spilled.py).
 Everything that spans pages (which copy of a repeated issue wins, the e-mail an
 account id shows on another page) is settled after the last chunk, over all of them.
 
@@ -571,7 +572,7 @@ def _read_chunk(
     return not unsure
 
 
-def _to_arrow(
+def _result_rows(
     con: duckdb.DuckDBPyConnection, sql: str, table: RawTable, spill_dir: Path | None
 ) -> RawRows:
     # Streamed batch by batch rather than materialised by DuckDB first and then copied.
@@ -620,7 +621,7 @@ def _read(
         return None
     _register_people(con, people, users)
     return {
-        table.name: _to_arrow(con, sql, table, spill_dir)
+        table.name: _result_rows(con, sql, table, spill_dir)
         for table, sql in ((schemas.JIRA_ISSUES, _ISSUES), (schemas.JIRA_CHANGELOG, _CHANGELOG))
     }
 

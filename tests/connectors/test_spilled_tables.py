@@ -14,7 +14,6 @@ from connectors.spilled import (
     TableSpool,
     concat_rows,
     distinct_sources,
-    in_memory,
     null_count,
     spill,
 )
@@ -83,7 +82,7 @@ def test_in_memory_and_spilled_parts_join_in_order(tmp_path: Path) -> None:
     )
 
     assert isinstance(joined, SpilledTable)
-    assert in_memory(joined).column("id").to_pylist() == ["a", "b", "c"]
+    assert joined.to_table().column("id").to_pylist() == ["a", "b", "c"]
     assert distinct_sources(joined) == ["amplitude/2025-01.json.gz", "mixpanel/2025-01.json"]
     assert null_count(joined, "points") == 1
     # In memory only: an ordinary Arrow table, nothing written.
