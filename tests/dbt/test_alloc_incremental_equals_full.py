@@ -218,6 +218,41 @@ def test_only_the_months_from_the_first_change_are_rewritten(two_builds):
 
 
 @pytest.fixture(scope="module")
+def incremental_by_query(
+    alloc_company_warehouse: DbtWarehouse, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtWarehouse, Path]:
+    """Day two built incrementally with the changed issues filtered by a query, as a build
+    that changes more than `changed_issue_literals_max` issues does; and its work folder."""
+    work_dir = tmp_path_factory.mktemp("alloc_incremental_query")
+    warehouse = work_dir / "incremental.duckdb"
+    shutil.copyfile(alloc_company_warehouse.path, warehouse)
+    _land_day_two(warehouse)
+    _build(["build", "--vars", "{changed_issue_literals_max: 0}"], warehouse, work_dir / "day2")
+    return DbtWarehouse(path=warehouse, node_statuses={}), work_dir / "day2"
+
+
+def _compiled_interval_model(work_dir: Path) -> str:
+    return next(
+        (work_dir / "target" / "compiled").rglob("int_issue_status_intervals.sql")
+    ).read_text()
+
+
+def test_changed_issues_are_filtered_by_literals_or_by_query_alike(
+    incremental_by_query, two_builds
+):
+    by_query, query_work_dir = incremental_by_query
+    incremental, full = two_builds
+    for relation, columns in COMPARED.items():
+        sql = f"select {columns} from {relation} order by all"
+        assert by_query.query(sql) == full.query(sql), relation
+    # the two builds really took the two paths of macros/incremental_windows.sql
+    assert "as changed_issues)" in _compiled_interval_model(query_work_dir)
+    literal_sql = _compiled_interval_model(incremental.path.parent / "day2_incremental")
+    assert "as changed_issues)" not in literal_sql
+    assert "where issue_id in ('" in literal_sql
+
+
+@pytest.fixture(scope="module")
 def rebuilt_with_nothing_new(
     two_builds: tuple[DbtWarehouse, DbtWarehouse], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[DbtWarehouse, DbtWarehouse]:

@@ -22,35 +22,22 @@
 -- issues gone from Jira are deleted afterwards.
 
 {% if is_incremental() %}
-{#- Counted first: with none (a build with no new Jira rows) both sides are filtered
-    out as a literal, because the database would otherwise join every in-progress
-    interval to every assignment before applying the changed-issues filter. -#}
-{% set changed_count = run_query(
-    'select count(*) from (' ~ busy_intervals_changed_issues() ~ ') as changed'
-).columns[0].values()[0] if execute else 1 %}
+{#- Read first (macros/incremental_windows.sql, changed_issues_in): filtered on as
+    literals, both sides are cut down before the join, where a changed-issues join was
+    applied after every in-progress interval had met every assignment; a build with no
+    new Jira rows joins nothing. -#}
+{% set changed_issues = changed_issues_in(busy_intervals_changed_issues()) %}
 {% endif %}
 
 with
-
-{% if is_incremental() %}
-changed_issues as (
-
-    {{ busy_intervals_changed_issues() }}
-
-),
-{% endif %}
 
 in_progress as (
 
     select intervals.issue_id, intervals.valid_from, intervals.valid_to, intervals.source_loaded_at
     from {{ ref('int_issue_status_intervals') }} as intervals
-    {% if is_incremental() %}
-    inner join changed_issues
-        on intervals.issue_id = changed_issues.issue_id
-    {% endif %}
     where intervals.status_category = 'in_progress'
-    {% if is_incremental() and changed_count == 0 %}
-        and 1 = 0
+    {% if is_incremental() %}
+        and intervals.issue_id in {{ changed_issues }}
     {% endif %}
 
 ),
@@ -64,13 +51,9 @@ assigned as (
         intervals.valid_to,
         intervals.source_loaded_at
     from {{ ref('int_issue_assignee_intervals') }} as intervals
-    {% if is_incremental() %}
-    inner join changed_issues
-        on intervals.issue_id = changed_issues.issue_id
-    {% endif %}
     where intervals.person_key is not null
-    {% if is_incremental() and changed_count == 0 %}
-        and 1 = 0
+    {% if is_incremental() %}
+        and intervals.issue_id in {{ changed_issues }}
     {% endif %}
 
 ),

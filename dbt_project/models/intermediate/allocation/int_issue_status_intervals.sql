@@ -17,42 +17,27 @@
 -- landed after the newest source_loaded_at already built (all of an issue's intervals,
 -- from all its changes); issues gone from Jira are deleted afterwards.
 
+{% if is_incremental() %}
+{% set changed_issues = changed_issues_in(
+    changed_jira_issues(ref('stg_jira__issues'), ref('stg_jira__status_changes'))
+) %}
+{% endif %}
+
 with
-
-all_issues as (
-
-    select issue_id, status, status_category, created_at, loaded_at
-    from {{ ref('stg_jira__issues') }}
-
-),
-
-all_changes as (
-
-    select * from {{ ref('stg_jira__status_changes') }}
-
-),
 
 watermark as (
 
     -- the newest landing this build has seen, written on every row it builds
-    {{ newest_jira_landing('all_issues', 'all_changes') }}
+    {{ newest_jira_landing(ref('stg_jira__issues'), ref('stg_jira__status_changes')) }}
 
 ),
-
-{% if is_incremental() %}
-changed_issues as (
-
-    {{ changed_jira_issues('all_issues', 'all_changes') }}
-
-),
-{% endif %}
 
 issues as (
 
     select issue_id, status, status_category, created_at
-    from all_issues
+    from {{ ref('stg_jira__issues') }}
     {% if is_incremental() %}
-    where issue_id in (select issue_id from changed_issues)
+    where issue_id in {{ changed_issues }}
     {% endif %}
 
 ),
@@ -75,9 +60,9 @@ changes as (
             order by changed_at, {{ dbt.length('history_id') }}, history_id, item_index
         ) as change_number
 
-    from all_changes
+    from {{ ref('stg_jira__status_changes') }}
     {% if is_incremental() %}
-    where issue_id in (select issue_id from changed_issues)
+    where issue_id in {{ changed_issues }}
     {% endif %}
 
 ),

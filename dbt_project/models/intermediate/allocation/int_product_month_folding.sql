@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 -- Restricted (counts people). Where each product-month's people cost may be published
 -- (METRICS.md "Privacy"): a product whose allocated cost comes from 1..min_group_size-1
 -- distinct people folds into its portfolio's "other products" row. When the folded
@@ -7,6 +8,8 @@
 -- read off as a difference. 'unmapped' never folds: it is the data-health bucket (its
 -- small HR teams are withheld by fct_unmapped_values), and its portfolio has nothing
 -- else to hide it in.
+-- A table, not a view: its tests, the reconciliation test and the marts that read it
+-- would each recompute it from every person-day allocation.
 
 with
 
