@@ -25,8 +25,6 @@ or reads the odd value as it always has.
 
 from __future__ import annotations
 
-import gzip
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -41,6 +39,7 @@ from connectors.jira.fields import FieldMap
 from connectors.registry import RawTable
 from connectors.source_files import relative_name
 from connectors.spilled import RawRows, TableSpool
+from connectors.strict_json import StrictJsonCheck
 
 if TYPE_CHECKING:
     from connectors.jira.files import DeferredPeople
@@ -85,43 +84,6 @@ _TIMESTAMP = (
     r"(Z|([+-])([01]\d|2[0-3]):?([0-5]\d))?$"
 )
 _PLAIN_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
-
-
-# JSON that DuckDB's parser accepts and Python's `json` refuses: a trailing comma, and
-# nan/inf spellings other than Python's NaN/Infinity (flagged too, harmlessly). A match
-# inside a string only sends the pages to the Python path.
-_TRAILING_COMMA = re.compile(rb",[ \t\r\n]*[\]}]")
-_NAN_OR_INF = re.compile(rb"[:\[,][ \t\r\n]*-?(?:nan|inf)[a-z]*[ \t\r\n]*[,\]}]", re.IGNORECASE)
-
-
-def _lenient(data: bytes) -> bool:
-    if _TRAILING_COMMA.search(data):
-        return True
-    # Searching the whole page for the nan/inf pattern is slow; the letters are rare
-    # enough (info, finance...) to look only around each occurrence.
-    lowered = data.lower()
-    for token in (b"nan", b"inf"):
-        at = lowered.find(token)
-        while at >= 0:
-            if _NAN_OR_INF.search(lowered, max(0, at - 256), at + 64):
-                return True
-            at = lowered.find(token, at + 3)
-    return False
-
-
-def strict_json_only(paths: Sequence[Path]) -> bool:
-    """True when no page holds JSON that only DuckDB's lenient parser would accept."""
-    for path in paths:
-        try:
-            data = path.read_bytes()
-            if path.name.endswith(".gz"):
-                data = gzip.decompress(data)
-        except (OSError, EOFError, ValueError):
-            # Unreadable here is unreadable for DuckDB too: the Python path says why.
-            return False
-        if _lenient(data):
-            return False
-    return True
 
 
 def _literal(value: str) -> str:
@@ -646,12 +608,13 @@ def read_pages_duckdb(
     """
     if not paths:
         return None
-    scratch = Path(tempfile.mkdtemp(prefix="jira-pages-"))
-    try:
-        with _connect(scratch) as con:
-            tables = _read(con, paths, sources_dir, fields, people, chunk_pages, spill_dir)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    # After DuckDB, not beside it: a scan thread holding the GIL slowed DuckDB's read
-    # more than twofold.
-    return tables if tables is not None and strict_json_only(paths) else None
+    # The strict-JSON scan runs beside DuckDB in a child process (a scan thread holding
+    # this process's GIL slowed DuckDB's read more than twofold).
+    with StrictJsonCheck(paths) as strict:
+        scratch = Path(tempfile.mkdtemp(prefix="jira-pages-"))
+        try:
+            with _connect(scratch) as con:
+                tables = _read(con, paths, sources_dir, fields, people, chunk_pages, spill_dir)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return tables if tables is not None and strict.result() else None
