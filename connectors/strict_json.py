@@ -6,7 +6,7 @@ exactly what its Python path gives declines files holding either (the Python pat
 raises its usual error or reads them as it always has). A match inside a string only
 sends the files to the Python path, which is harmless.
 
-The scan decompresses and searches every byte: 45 CPU-s for the 8 GB of Jira pages at
+The scan decompresses and searches every byte: 39 CPU-s for the 8.3 GB of Jira pages at
 scale m. `StrictJsonCheck` runs it in a child process while DuckDB reads the same files,
 so it costs a share of a core instead of time after the read. It is imported by that
 child, so it imports nothing heavy.

@@ -32,12 +32,21 @@ def _pages(tmp_path: Path, text: str, copies: int = 3) -> list[Path]:
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_the_child_process_answers_as_the_scan_in_this_process(name: str, tmp_path: Path) -> None:
+def test_the_child_process_answers_as_the_scan_in_this_process(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = _pages(tmp_path, PAGES[name])
+    expected = strict_json_only(paths)
+
+    def no_scan_here(_paths: object) -> bool:
+        raise AssertionError("scanned in this process: the child did not answer")
+
+    # the in-process scan is only the fallback for a child that failed
+    monkeypatch.setattr(strict_json, "strict_json_only", no_scan_here)
     with StrictJsonCheck(paths, child_process_bytes=0) as check:
         assert check.in_child
         answer = check.result()
-    assert answer == strict_json_only(paths) == (name == "strict")
+    assert answer == expected == (name == "strict")
 
 
 def test_small_inputs_are_scanned_here_and_an_unasked_child_is_stopped(tmp_path: Path) -> None:
