@@ -42,27 +42,31 @@
 {% macro changed_issues_in(changed_issues_query) -%}
     {#- What an incremental Jira model filters on, as `issue_id in {{ ... }}`: the issues
         `changed_issues_query` finds, read while the model compiles and written out as a
-        list of literals when there are at most `most` of them, else the query itself.
+        list of literals; none when there are more than `most` of them, and the model
+        then recomputes every issue (`issue_filter`).
 
         The database pushes a literal list down through the staging views' cleaning and
         joins into the scan of the raw table; a subquery is joined only after every
         status change was cleaned and joined. At scale m that was 2.3 s of a nightly
-        build that changes a few hundred issues, against 0.5 s. Past `most` issues the
-        query keeps the compiled SQL small (the join was not measured against a longer
-        list); a build that rewrites much of Jira is slow either way.
+        build that changes a few hundred issues, against 0.5 s. A subquery therefore
+        costs at least a full recompute, and it ran out of DuckDB's 4 GB when a whole
+        re-landing made every issue changed (a new reader or a replaced Jira export): the
+        busy intervals' join, filtered on the 1.4M changed ids at scale m, failed where
+        the unfiltered join takes 1.9 s. Past `most`, recomputing every issue is the
+        cheaper plan and the one whose memory the full refresh already proves.
         No changed issue at all is an empty set: `(null)` matches no row. The var
-        `changed_issue_literals_max` sets `most` (tests set 0 to take the query path). -#}
+        `changed_issue_literals_max` sets `most` (tests set 0 to take the every-issue
+        path). -#}
     {%- set most = var('changed_issue_literals_max', 5000) | int -%}
-    {%- set as_query = "(select issue_id from (" ~ changed_issues_query ~ ") as changed_issues)" -%}
     {%- if not execute -%}
-        {{ return(as_query) }}
+        {{ return(none) }}
     {%- endif -%}
     {%- set ids = run_query(
         "select distinct issue_id from (" ~ changed_issues_query ~ ") as changed_issues"
         ~ " where issue_id is not null limit " ~ (most + 1)
     ).columns[0].values() -%}
     {%- if ids | length > most -%}
-        {{ return(as_query) }}
+        {{ return(none) }}
     {%- endif -%}
     {%- if ids | length == 0 -%}
         {{ return("(null)") }}
@@ -72,6 +76,15 @@
         {%- do literals.append("'" ~ (id | string | replace("'", "''")) ~ "'") -%}
     {%- endfor -%}
     {{ return("(" ~ literals | join(", ") ~ ")") }}
+{%- endmacro %}
+
+{% macro issue_filter(column, changed_issues, keyword='and') -%}
+    {#- `<keyword> <column> in <changed_issues>` in an incremental build whose
+        `changed_issues_in` returned a set; nothing in a full build or when every issue
+        is recomputed. -#}
+    {%- if is_incremental() and changed_issues is not none -%}
+        {{ keyword }} {{ column }} in {{ changed_issues }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro newest_jira_landing(issues_relation, changes_relation, watermark_column='source_loaded_at') -%}

@@ -36,9 +36,7 @@ issues as (
 
     select issue_id, assignee_key, created_at
     from {{ ref('stg_jira__issues') }}
-    {% if is_incremental() %}
-    where issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('issue_id', changed_issues, 'where') }}
 
 ),
 
@@ -52,9 +50,7 @@ changes as (
         ) as change_number
 
     from {{ ref('stg_jira__assignee_changes') }}
-    {% if is_incremental() %}
-    where issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('issue_id', changed_issues, 'where') }}
 
 ),
 

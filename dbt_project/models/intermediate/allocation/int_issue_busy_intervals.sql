@@ -25,7 +25,7 @@
 {#- Read first (macros/incremental_windows.sql, changed_issues_in): filtered on as
     literals, both sides are cut down before the join, where a changed-issues join was
     applied after every in-progress interval had met every assignment; a build with no
-    new Jira rows joins nothing. -#}
+    new Jira rows joins nothing, and one past the literal cap joins every issue. -#}
 {% set changed_issues = changed_issues_in(busy_intervals_changed_issues()) %}
 {% endif %}
 
@@ -36,9 +36,7 @@ in_progress as (
     select intervals.issue_id, intervals.valid_from, intervals.valid_to, intervals.source_loaded_at
     from {{ ref('int_issue_status_intervals') }} as intervals
     where intervals.status_category = 'in_progress'
-    {% if is_incremental() %}
-        and intervals.issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('intervals.issue_id', changed_issues) }}
 
 ),
 
@@ -52,9 +50,7 @@ assigned as (
         intervals.source_loaded_at
     from {{ ref('int_issue_assignee_intervals') }} as intervals
     where intervals.person_key is not null
-    {% if is_incremental() %}
-        and intervals.issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('intervals.issue_id', changed_issues) }}
 
 ),
 

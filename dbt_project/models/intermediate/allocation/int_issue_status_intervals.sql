@@ -36,9 +36,7 @@ issues as (
 
     select issue_id, status, status_category, created_at
     from {{ ref('stg_jira__issues') }}
-    {% if is_incremental() %}
-    where issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('issue_id', changed_issues, 'where') }}
 
 ),
 
@@ -61,9 +59,7 @@ changes as (
         ) as change_number
 
     from {{ ref('stg_jira__status_changes') }}
-    {% if is_incremental() %}
-    where issue_id in {{ changed_issues }}
-    {% endif %}
+    {{ issue_filter('issue_id', changed_issues, 'where') }}
 
 ),
 
