@@ -109,6 +109,23 @@
     ) as newest
 {%- endmacro %}
 
+{% macro person_days_compared_until() -%}
+    {#- The watermark of int_issue_person_days' changed issues: the newer of its own
+        newest source_loaded_at and the interval landing its last build compared with
+        (int_issue_person_days_checked, looked up by name: it is built downstream). -#}
+    {%- set own = watermark_of(this, 'source_loaded_at') -%}
+    {%- if not execute -%}
+        {{ return(own) }}
+    {%- endif -%}
+    {%- set checked = adapter.get_relation(
+        database=this.database, schema=this.schema, identifier='int_issue_person_days_checked'
+    ) -%}
+    {%- if checked is none -%}
+        {{ return(own) }}
+    {%- endif -%}
+    {{ return("greatest(" ~ own ~ ", " ~ watermark_of(checked, 'source_loaded_at') ~ ")") }}
+{%- endmacro %}
+
 {% macro months_outside_spine_deleted(month_column='month') -%}
     {#- Post-hook of month-keyed incremental models: a month that left the spine leaves. -#}
     delete from {{ this }}

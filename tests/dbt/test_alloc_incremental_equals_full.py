@@ -18,6 +18,7 @@ which nothing touched, is not rewritten.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -37,6 +38,7 @@ SELECT = [
     "+fct_product_cost_revenue",
     "+fct_investment_allocation",
     "+fct_portfolio_items",
+    "+int_issue_person_days_checked",
 ]
 DAY_TWO_LOADED_AT = "2025-04-02 06:00:00"
 
@@ -291,6 +293,59 @@ def test_a_build_with_nothing_new_still_equals_full_refresh(rebuilt_with_nothing
     for relation, columns in COMPARED.items():
         sql = f"select {columns} from {relation} order by all"
         assert after.query(sql) == full.query(sql), relation
+
+
+RELANDED_AT = "2025-04-05 06:00:00"
+
+
+@pytest.fixture(scope="module")
+def relanded(
+    two_builds: tuple[DbtWarehouse, DbtWarehouse], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DbtWarehouse, DbtWarehouse, str]:
+    """(before, after, log): the incremental warehouse after day two; the same after Jira
+    landed again whole with the same rows (as new reader code makes a refresh do) and was
+    built twice; the dbt log of the second build."""
+    incremental, _ = two_builds
+    work_dir = tmp_path_factory.mktemp("alloc_relanded")
+    relanded = work_dir / "relanded.duckdb"
+    shutil.copyfile(incremental.path, relanded)
+    with duckdb.connect(str(relanded)) as connection:
+        for table_name in ("jira__issues", "jira__changelog"):
+            connection.execute(f"update raw.{table_name} set _loaded_at = ?", [RELANDED_AT])
+    _build(["build"], relanded, work_dir / "relanded")
+    # and once more with nothing new: the build whose person-days check is in question
+    _build(["build"], relanded, work_dir / "again")
+    log = (work_dir / "again" / "logs" / "dbt.log").read_text()
+    return incremental, DbtWarehouse(path=relanded, node_statuses={}), log
+
+
+def test_after_a_whole_relanding_person_days_compares_nothing_already_compared(relanded, two_builds):
+    before, after, next_build_log = relanded
+    _, full = two_builds
+    sql = "select month, built_at, count(*) from intermediate.int_issue_person_days group by all"
+    # every issue was compared again and no day changed: no month was rewritten ...
+    assert sorted(after.query(sql)) == sorted(before.query(sql))
+    columns = COMPARED["intermediate.int_issue_person_days"]
+    days = f"select {columns} from intermediate.int_issue_person_days order by all"
+    assert after.query(days) == full.query(days)
+    # ... so the rows' own newest landing lags the re-landed intervals, and the next build
+    # would compare every issue again; the recorded comparison is at the re-landing.
+    (newest_row,) = after.query("select max(source_loaded_at) from intermediate.int_issue_person_days")
+    (checked,) = after.query("select source_loaded_at from intermediate.int_issue_person_days_checked")
+    assert newest_row[0] < dt.datetime.fromisoformat(RELANDED_AT)
+    assert checked[0] == dt.datetime.fromisoformat(RELANDED_AT)
+    newer = after.query(
+        "select count(*) from intermediate.int_issue_status_intervals"
+        " where source_loaded_at > (select source_loaded_at"
+        " from intermediate.int_issue_person_days_checked)"
+    )
+    assert newer == [(0,)]
+    # the next build's person-days check looked only past the re-landing
+    compared_until = re.compile(
+        r"source_loaded_at > greatest\(cast\('[^']*' as timestamp\), "
+        + re.escape(f"cast('{RELANDED_AT}' as timestamp))")
+    )
+    assert compared_until.search(next_build_log)
 
 
 DAY_THREE_LOADED_AT = "2025-04-03 06:00:00"

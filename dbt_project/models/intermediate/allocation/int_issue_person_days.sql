@@ -15,13 +15,16 @@
 -- count; an interval still open runs to the spine's last day.
 --
 -- Incremental by month: a build finds the issues whose intervals were rebuilt since
--- its newest source_loaded_at (or that left Jira), compares their days with the days
+-- its last build compared them (int_issue_person_days_checked; or that left Jira), compares their days with the days
 -- already built, and rebuilds every month from the first month that differs (and any
 -- month the spine gained). Months before it are untouched: nothing there changed.
 -- That month is found first (first_month_to_rebuild) and filtered on as a literal, so
 -- only intervals reaching it are expanded, and a build with nothing new expands none.
 
 {% if is_incremental() %}
+{#- int_issue_person_days_checked: after a build that wrote nothing, its own rows' newest
+    source_loaded_at lags the intervals it already compared. -#}
+{% set compared_until = person_days_compared_until() %}
 {% set rebuild_from_query %}
 with
 
@@ -52,10 +55,10 @@ built_rows_without_build_time as (
 changed_issues as (
 
     select issue_id from {{ ref('int_issue_status_intervals') }}
-    where source_loaded_at > {{ watermark_of(this, 'source_loaded_at') }}
+    where source_loaded_at > {{ compared_until }}
     union
     select issue_id from {{ ref('int_issue_assignee_intervals') }}
-    where source_loaded_at > {{ watermark_of(this, 'source_loaded_at') }}
+    where source_loaded_at > {{ compared_until }}
     union
     -- deleted in Jira (or no longer busy at all): its days must leave too. Busy
     -- intervals are the smallest table to look in; any issue taken in needlessly only
