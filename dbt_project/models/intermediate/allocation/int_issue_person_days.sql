@@ -15,15 +15,14 @@
 -- count; an interval still open runs to the spine's last day.
 --
 -- Incremental by month: a build finds the issues whose intervals were rebuilt since
--- its last build compared them (int_issue_person_days_checked; or that left Jira), compares their days with the days
--- already built, and rebuilds every month from the first month that differs (and any
--- month the spine gained). Months before it are untouched: nothing there changed.
--- That month is found first (first_month_to_rebuild) and filtered on as a literal, so
--- only intervals reaching it are expanded, and a build with nothing new expands none.
+-- its last build compared them (int_issue_person_days_checked) or that left Jira,
+-- compares their days with the days already built, and rebuilds every month from the
+-- first month that differs (and any month the spine gained). Months before it are
+-- untouched: nothing there changed. That month is found first (first_month_to_rebuild)
+-- and filtered on as a literal, so only intervals reaching it are expanded, and a build
+-- with nothing new expands none.
 
 {% if is_incremental() %}
-{#- int_issue_person_days_checked: after a build that wrote nothing, its own rows' newest
-    source_loaded_at lags the intervals it already compared. -#}
 {% set compared_until = person_days_compared_until() %}
 {% set rebuild_from_query %}
 with
