@@ -40,13 +40,13 @@ def test_dim_products_has_catalog_products_and_unmapped(dbt_warehouse: DbtWareho
 def test_layers_build_into_their_exact_schemas(dbt_warehouse: DbtWarehouse) -> None:
     schemas = dbt_warehouse.query(
         "select table_schema, table_name, table_type from information_schema.tables "
-        "where table_name in ('stg_finance__revenue', 'int_person_months', "
+        "where table_name in ('stg_finance__revenue', 'int_fx_rates_by_month', "
         "'fct_product_cost_revenue', 'dim_products') order by table_name"
     )
     assert schemas == [
         ("marts", "dim_products", "BASE TABLE"),
         ("marts", "fct_product_cost_revenue", "BASE TABLE"),
-        ("intermediate", "int_person_months", "VIEW"),
+        ("intermediate", "int_fx_rates_by_month", "VIEW"),
         ("staging", "stg_finance__revenue", "VIEW"),
     ]
 

@@ -1,7 +1,10 @@
+{{ config(materialized='table') }}
 -- Restricted (per person). Each person-month's FTE-months and loaded cost by the product
 -- and investment category the person-day engine sent them to. capitalizable_cost is the
 -- part spent on new_capability and customer_commitment issues while they were in an
 -- in-progress (development) status: an estimate for finance to review (METRICS.md).
+-- A table, not a view: its tests, int_product_month_folding and two marts would each
+-- recompute it from every person-day allocation.
 
 with
 

@@ -1,9 +1,12 @@
+{{ config(materialized='table') }}
 -- Where the effort on each Jira issue goes: issue -> its current epic -> the Aha!
 -- feature linked to that epic -> product and investment category (METRICS.md). The
 -- product is the feature's product, else the product of the issue's Jira project, else
 -- 'unmapped'. The category is the feature's investment_category, else the catalog's
 -- issue-type rule (Bug -> ktlo), else its label rule (first matching label), else null:
 -- the person's team default then decides, in int_person_day_allocations.
+-- A table, not a view: its three tests, int_person_day_allocations and
+-- fct_unmapped_values would each recompute it from every Jira issue (1.4M at scale m).
 
 with
 

@@ -1,6 +1,8 @@
+{{ config(materialized='table') }}
 -- Who was employed on the last day of each month of the spine, with their catalog team,
 -- the team's product and their role family: the headcount behind dim_teams and
 -- fct_org_shape. Someone who left during the month is not counted at its end.
+-- A table, not a view: its tests, dim_teams and fct_org_shape would each recompute it.
 
 with
 

@@ -1,6 +1,9 @@
+{{ config(materialized='table') }}
 -- One row per employee and month employed, from the month of hired_on to the month of
 -- terminated_on, or to the as-of month while still employed: the FTE-month and loaded
 -- cost of each person. Restricted like its salary input: marts aggregate it to products.
+-- A table, not a view: its five tests and the four models that read it would each
+-- expand every employee into months again.
 
 with
 
