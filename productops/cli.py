@@ -31,6 +31,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_refresh(args: argparse.Namespace) -> int:
+    # Started before the imports below: the worker imports Great Expectations on the
+    # other core while this process imports Dagster (ge_worker.py).
+    from orchestration.defs.sources.ge_worker import ge_worker
+
+    with ge_worker():
+        return _refresh(args)
+
+
+def _refresh(args: argparse.Namespace) -> int:
     from orchestration.refresh import RefreshFailed, format_summary, run_refresh
     from orchestration.selection import UnknownSelection
     from orchestration.settings import FULL_REFRESH_VAR, get_settings

@@ -15,6 +15,8 @@ Tool status names (Jira, Aha!) are not gated: the catalog maps them and anything
 does not map lands on `unmapped`, visible on the data-health page, by design.
 
 Great Expectations is imported on first validation only: it takes seconds to import.
+`productops refresh` imports it in a worker process instead, while it starts up, and
+validates there (ge_worker.py).
 Batches are pandas frames (Arrow-backed) of the rows the reader returned.
 
 Every row is checked, but not every row goes through pandas. A table of up to
@@ -425,14 +427,14 @@ def validate_table(
             CheckOutcome(table=table.name, check=check, passed=True) for check in check_names(table)
         ]
     if rows.num_rows > ge_every_row and not screen(table, rows, previous_count):
-        sampled = _validate_with_ge(
+        sampled = _ge_verdict(
             table, spread_sample(rows, GE_SAMPLE_ROWS), previous_count, row_count=False
         )
         if all(outcome.passed for outcome in sampled):
             return sampled
     if isinstance(rows, SpilledTable) and rows.num_rows > GE_IN_MEMORY_ROWS:
         return _validate_suspects(table, rows, previous_count)
-    return _validate_with_ge(table, rows, previous_count)
+    return _ge_verdict(table, rows, previous_count)
 
 
 def _validate_suspects(
@@ -445,7 +447,7 @@ def _validate_suspects(
     from orchestration.defs.sources.quality_screen import suspect_rows
 
     suspects, truncated = suspect_rows(table, rows, limit)
-    outcomes = _validate_with_ge(
+    outcomes = _ge_verdict(
         table, suspects, previous_count, row_count=False, of_rows=(rows.num_rows, truncated)
     )
     if rows.num_rows >= minimum_rows(previous_count):
@@ -462,6 +464,29 @@ def _validate_suspects(
         else outcome
         for outcome in outcomes
     ]
+
+
+def warm_up_great_expectations() -> None:
+    """Import Great Expectations and build this process's context now, not at the first batch."""
+    _batch_definition()
+
+
+def _ge_verdict(
+    table: RawTable,
+    rows: RawRows,
+    previous_count: int | None,
+    row_count: bool = True,
+    of_rows: tuple[int, bool] | None = None,
+) -> list[CheckOutcome]:
+    """`_validate_with_ge`, in the refresh's Great Expectations worker when one runs (ge_worker.py)."""
+    from orchestration.defs.sources.ge_worker import active_worker
+
+    worker = active_worker()
+    if worker is not None and isinstance(rows, pa.Table):
+        outcomes = worker.validate((table, rows, previous_count, row_count, of_rows))
+        if outcomes is not None:
+            return outcomes
+    return _validate_with_ge(table, rows, previous_count, row_count, of_rows)
 
 
 def _validate_with_ge(
