@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 
 from connectors.schemas import HR_EMPLOYEES
+from connectors.spilled import spill
 from orchestration.defs.sources import quality
 from orchestration.defs.sources.ge_worker import active_worker, ge_worker
 from orchestration.defs.sources.quality import validate_table
@@ -46,13 +47,16 @@ BAD = _employees(("e1", 1.0), ("e1", 1.0), (None, 1.0), ("e3", 2.0))
 
 
 @pytest.fixture(scope="module")
-def worker_verdicts() -> dict[str, list[quality.CheckOutcome]]:
+def worker_verdicts(tmp_path_factory) -> dict[str, list[quality.CheckOutcome]]:
+    # Big sources reach the gate spilled to Arrow files: the worker reads those itself.
+    spilled = spill(tmp_path_factory.mktemp("spill"), HR_EMPLOYEES.name, BAD)
     with ge_worker() as worker:
         verdicts = {
             "clean": validate_table(HR_EMPLOYEES, CLEAN, previous_count=2),
             "bad": validate_table(HR_EMPLOYEES, BAD, previous_count=100),
+            "bad spilled": validate_table(HR_EMPLOYEES, spilled, previous_count=100),
         }
-        assert (worker.validated, worker.broken) == (2, False)
+        assert (worker.validated, worker.broken) == (3, False)
     assert active_worker() is None
     assert worker.process.returncode == 0
     return verdicts
@@ -68,6 +72,7 @@ def test_the_worker_fails_a_bad_export_with_the_same_messages_and_sample_rows(
 ) -> None:
     in_process = validate_table(HR_EMPLOYEES, BAD, previous_count=100)
     assert worker_verdicts["bad"] == in_process
+    assert worker_verdicts["bad spilled"] == in_process
     failed = {outcome.check for outcome in in_process if not outcome.passed}
     assert failed == {"keys_not_null", "keys_unique", "value_ranges", "row_count_vs_previous"}
     assert all(

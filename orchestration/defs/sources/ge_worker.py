@@ -6,14 +6,14 @@ and at scale m it was 3 of an incremental refresh's 40 s. `productops refresh` s
 this worker before anything else (`ge_worker()`): the child imports Great Expectations
 and builds its in-memory context on the second core while the refresh imports Dagster
 and loads its definitions. The gate (quality.py) then sends each batch it would have
-validated in-process, the table and its arguments pickled (Arrow tables pickle as IPC
-buffers), and receives the same `CheckOutcome`s.
+validated in-process, the table and its arguments pickled (an Arrow table pickles as
+IPC buffers; a spilled export as the paths of its Arrow files, which the child reads
+itself), and receives the same `CheckOutcome`s.
 
 Without a running worker (`dagster dev`, a schedule's run, tests calling the gate)
-validation runs in-process as before. A batch that is not an in-memory Arrow table (a
-spilled export) is validated in-process too. If the child has died, the gate falls back
-to validating in-process; an exception raised by a validation in the child is raised
-again here.
+validation runs in-process as before. If the child has died, the gate falls back to
+validating in-process; an exception raised by a validation in the child is raised again
+here.
 
 This module imports only the standard library: the refresh imports it first thing, and
 the child imports the gate's module itself.

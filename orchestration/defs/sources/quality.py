@@ -482,7 +482,7 @@ def _ge_verdict(
     from orchestration.defs.sources.ge_worker import active_worker
 
     worker = active_worker()
-    if worker is not None and isinstance(rows, pa.Table):
+    if worker is not None:
         outcomes = worker.validate((table, rows, previous_count, row_count, of_rows))
         if outcomes is not None:
             return outcomes
