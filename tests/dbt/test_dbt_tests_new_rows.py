@@ -1,16 +1,18 @@
-"""With a cutoff, the heavy key and not-null tests check only the rows loaded since it.
+"""With a cutoff, the heavy key, not-null and parent tests check only the rows loaded since it.
 
 A copy of the fixture warehouse gets analytics events in raw (landed 1 April, before the
 cutoff of 1 May, or 1 June, after it) and status intervals written by builds that had seen
 Jira up to 1 April or 1 June:
 
-- old rows: event `e-old` twice; interval (issue `9`, change 0) twice;
+- old rows: event `e-old` twice; interval (issue `9`, change 0) twice; a Jira status
+  change of issue `ghost-old`, which Jira does not have;
 - new rows: event `e-new` twice, event `e-null-type` with no event_type, one clean
-  event `e-ok`; interval (issue `7`, change 1) twice.
+  event `e-ok`; interval (issue `7`, change 1) twice; a status change of issue
+  `ghost-new`, which Jira does not have either.
 
 With PRODUCTOPS_DBT_TESTED_CUTOFFS naming the models, the tests fail on, and name, only
-the new duplicates and the new null; without it (dbt by hand, a first build) they find
-the old ones too, exactly as before.
+the new duplicates, the new null and the new orphan; without it (dbt by hand, a first
+build) they find the old ones too, exactly as before.
 """
 
 from __future__ import annotations
@@ -30,9 +32,17 @@ from orchestration.defs.dbt.tested_cutoff import CUTOFFS_ENV_VAR
 EVENTS_KEYS = "keys_and_values_stg_analytics__events"
 EVENTS_NOT_NULL = "not_null_stg_analytics__events"
 INTERVALS_KEYS = "keys_and_values_int_issue_status_intervals"
+CHANGELOG_PARENTS = "parent_exists_stg_jira__changelog"
+STATUS_PARENTS = "parent_exists_stg_jira__status_changes"
+TESTS = (EVENTS_KEYS, EVENTS_NOT_NULL, INTERVALS_KEYS, CHANGELOG_PARENTS, STATUS_PARENTS)
 CUTOFF = "2025-05-01 00:00:00"
 OLD, NEW = "2025-04-01 00:00:00", "2025-06-01 00:00:00"
-CUTOFFS = {"stg_analytics__events": CUTOFF, "int_issue_status_intervals": CUTOFF}
+CUTOFFS = {
+    "stg_analytics__events": CUTOFF,
+    "int_issue_status_intervals": CUTOFF,
+    "stg_jira__changelog": CUTOFF,
+    "stg_jira__status_changes": CUTOFF,
+}
 
 
 def _event(event_id: str, event_type: str | None = "login") -> dict[str, object]:
@@ -62,6 +72,24 @@ def _plant(warehouse: Path) -> None:
         connection.execute(
             "update raw.analytics__events set _loaded_at = ? where event_id <> 'e-old'", [NEW]
         )
+        insert_rows(
+            connection,
+            "jira__changelog",
+            [
+                {
+                    "issue_id": issue_id,
+                    "history_id": "h-ghost",
+                    "field": "status",
+                    "to_string": "Done",
+                    "item_index": 0,
+                    "changed_at": "2025-03-03 10:00:00",
+                }
+                for issue_id in ("ghost-old", "ghost-new")
+            ],
+        )
+        connection.execute(
+            "update raw.jira__changelog set _loaded_at = ? where issue_id = 'ghost-new'", [NEW]
+        )
         for issue_id, change_number, loaded_at in [("9", 0, OLD), ("7", 1, NEW)]:
             for _ in range(2):
                 connection.execute(
@@ -73,13 +101,13 @@ def _plant(warehouse: Path) -> None:
 
 
 def _run_tests(warehouse: Path, work_dir: Path, cutoffs: dict[str, str] | None) -> dict:
-    """`dbt test --store-failures` on the three tests; each test's (status, failures)."""
+    """`dbt test --store-failures` on the tests; each test's (status, failures)."""
     saved = os.environ.pop(CUTOFFS_ENV_VAR, None)
     if cutoffs is not None:
         os.environ[CUTOFFS_ENV_VAR] = json.dumps(cutoffs)
     try:
         result = run_dbt(
-            ["test", "--store-failures", "--select", EVENTS_KEYS, EVENTS_NOT_NULL, INTERVALS_KEYS],
+            ["test", "--store-failures", "--select", *TESTS],
             warehouse,
             work_dir,
         )
@@ -112,12 +140,14 @@ def _failures(warehouse: Path) -> dict[str, set[tuple]]:
             warehouse, EVENTS_NOT_NULL, "column_name, cast(null_rows as integer)"
         ),
         INTERVALS_KEYS: stored_failures(warehouse, INTERVALS_KEYS, keys),
+        CHANGELOG_PARENTS: stored_failures(warehouse, CHANGELOG_PARENTS, "from_field"),
+        STATUS_PARENTS: stored_failures(warehouse, STATUS_PARENTS, "from_field"),
     }
 
 
 @pytest.fixture(scope="module")
 def with_cutoff(planted: Path, tmp_path_factory: pytest.TempPathFactory):
-    """The three tests run with the cutoff on a copy of the planted warehouse."""
+    """The tests run with the cutoff on a copy of the planted warehouse."""
     work_dir = tmp_path_factory.mktemp("with_cutoff")
     warehouse = work_dir / "warehouse.duckdb"
     shutil.copyfile(planted, warehouse)
@@ -133,17 +163,21 @@ def without_cutoff(planted: Path, tmp_path_factory: pytest.TempPathFactory):
     return _run_tests(warehouse, work_dir, None), _failures(warehouse)
 
 
-def test_with_a_cutoff_only_the_new_duplicates_and_nulls_fail_and_are_named(with_cutoff):
+def test_with_a_cutoff_only_the_new_duplicates_nulls_and_orphans_fail_and_are_named(with_cutoff):
     statuses, failures = with_cutoff
     assert statuses == {
         EVENTS_KEYS: ("fail", 1),
         EVENTS_NOT_NULL: ("fail", 1),
         INTERVALS_KEYS: ("fail", 1),
+        CHANGELOG_PARENTS: ("fail", 1),
+        STATUS_PARENTS: ("fail", 1),
     }
     assert failures == {
         EVENTS_KEYS: {("unique", "event_id", "e-new", 2)},
         EVENTS_NOT_NULL: {("event_type", 1)},
         INTERVALS_KEYS: {("unique_combination", "issue_id, change_number", "7, 1", 2)},
+        CHANGELOG_PARENTS: {("ghost-new",)},
+        STATUS_PARENTS: {("ghost-new",)},
     }
 
 
@@ -153,6 +187,8 @@ def test_without_a_cutoff_the_old_duplicates_are_found_too(without_cutoff):
         EVENTS_KEYS: ("fail", 2),
         EVENTS_NOT_NULL: ("fail", 1),
         INTERVALS_KEYS: ("fail", 2),
+        CHANGELOG_PARENTS: ("fail", 2),
+        STATUS_PARENTS: ("fail", 2),
     }
     assert failures == {
         EVENTS_KEYS: {("unique", "event_id", "e-new", 2), ("unique", "event_id", "e-old", 2)},
@@ -161,6 +197,8 @@ def test_without_a_cutoff_the_old_duplicates_are_found_too(without_cutoff):
             ("unique_combination", "issue_id, change_number", "7, 1", 2),
             ("unique_combination", "issue_id, change_number", "9, 0", 2),
         },
+        CHANGELOG_PARENTS: {("ghost-old",), ("ghost-new",)},
+        STATUS_PARENTS: {("ghost-old",), ("ghost-new",)},
     }
 
 

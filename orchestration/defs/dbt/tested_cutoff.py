@@ -1,8 +1,9 @@
 """Since when each model's rows have passed its heavy dbt tests, so a refresh re-checks only newer rows.
 
-The `keys_and_values` and `columns_not_null` tests that name a `new_rows_column` check,
-when given a cutoff for their model, only the rows loaded at or after it
-(dbt_project/macros/new_rows_filter.sql says why that is enough). This module keeps those
+The `keys_and_values`, `columns_not_null` and `parent_exists` tests that name a
+`new_rows_column` check, when given a cutoff for their model, only the rows loaded at or
+after it (dbt_project/macros/new_rows_filter.sql and dbt_project/tests/generic/parent_exists.sql say
+why that is enough). This module keeps those
 cutoffs beside the partial-parse file (`<data_dir>/state/dbt/tested_cutoffs.json`):
 
 - before `dbt build`, the refresh takes the time (`started_at`) and passes the stored
