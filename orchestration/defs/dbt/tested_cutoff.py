@@ -2,9 +2,9 @@
 
 The `keys_and_values`, `columns_not_null` and `parent_exists` tests that name a
 `new_rows_column` check, when given a cutoff for their model, only the rows loaded at or
-after it (dbt_project/macros/new_rows_filter.sql and dbt_project/tests/generic/parent_exists.sql say
-why that is enough). This module keeps those
-cutoffs beside the partial-parse file (`<data_dir>/state/dbt/tested_cutoffs.json`):
+after it (dbt_project/macros/new_rows_filter.sql and
+dbt_project/tests/generic/parent_exists.sql say why that is enough). This module keeps
+those cutoffs beside the partial-parse file (`<data_dir>/state/dbt/tested_cutoffs.json`):
 
 - before `dbt build`, the refresh takes the time (`started_at`) and passes the stored
   cutoffs to dbt as `PRODUCTOPS_DBT_TESTED_CUTOFFS` (JSON: model name -> timestamp), but
