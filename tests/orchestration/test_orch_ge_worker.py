@@ -8,10 +8,10 @@ import json
 import signal
 import subprocess
 import sys
-from datetime import date
 
 import pyarrow as pa
 import pytest
+from employee_rows import employees
 
 from connectors.schemas import HR_EMPLOYEES
 from connectors.spilled import spill
@@ -20,24 +20,9 @@ from orchestration.defs.sources.ge_worker import active_worker, ge_worker
 from orchestration.defs.sources.quality import validate_table
 from orchestration.settings import PROJECT_ROOT
 
-ROW = {
-    "person_key": "p",
-    "manager_key": None,
-    "department": "R&D",
-    "division": "Platform",
-    "team": "Core",
-    "job_title": "Engineer",
-    "location": "Berlin",
-    "hired_on": date(2024, 1, 1),
-    "terminated_on": None,
-    "_source": "hr/headcount.csv",
-}
-
 
 def _employees(*rows: tuple[str | None, float]) -> pa.Table:
-    return pa.Table.from_pylist(
-        [{**ROW, "employee_key": key, "fte": fte} for key, fte in rows], schema=HR_EMPLOYEES.schema
-    )
+    return employees([{"employee_key": key, "fte": fte} for key, fte in rows])
 
 
 # A clean export, and one with a missing key, a repeated key, an fte out of range, and a
@@ -103,7 +88,8 @@ def test_a_worker_never_asked_is_stopped_without_waiting_for_its_import() -> Non
 def test_with_a_worker_this_process_never_imports_great_expectations() -> None:
     script = (
         "import json, sys\n"
-        "from tests.orchestration.test_orch_ge_worker import BAD, HR_EMPLOYEES\n"
+        "sys.path.insert(0, 'tests/orchestration')\n"
+        "from test_orch_ge_worker import BAD, HR_EMPLOYEES\n"
         "from orchestration.defs.sources.ge_worker import ge_worker\n"
         "from orchestration.defs.sources.quality import validate_table\n"
         "with ge_worker():\n"

@@ -7,6 +7,7 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from employee_rows import employees as _employees
 
 from connectors.schemas import HR_COMPENSATION, HR_EMPLOYEES, JIRA_STATUSES
 from orchestration.defs.sources.quality import (
@@ -15,24 +16,6 @@ from orchestration.defs.sources.quality import (
     minimum_rows,
     validate_table,
 )
-
-
-def _employees(rows: list[dict]) -> pa.Table:
-    defaults = {
-        "employee_key": None,
-        "person_key": "p",
-        "manager_key": None,
-        "department": "R&D",
-        "division": "Platform",
-        "team": "Core",
-        "job_title": "Engineer",
-        "location": "Berlin",
-        "fte": 1.0,
-        "hired_on": date(2024, 1, 1),
-        "terminated_on": None,
-        "_source": "hr/headcount.csv",
-    }
-    return pa.Table.from_pylist([{**defaults, **row} for row in rows], schema=HR_EMPLOYEES.schema)
 
 
 def _outcomes(table, rows, previous=None) -> dict:

@@ -8,6 +8,7 @@ from datetime import date
 
 import pyarrow as pa
 import pytest
+from employee_rows import employees as _employees
 
 from connectors.schemas import HR_COMPENSATION, HR_EMPLOYEES, JIRA_CHANGELOG, JIRA_STATUSES
 from connectors.sources import SOURCES
@@ -18,28 +19,6 @@ from orchestration.defs.sources.quality_screen import screen
 
 # Every raw table of every source, as an incremental refresh may land any of them empty.
 SOURCE_TABLES = [table for source in SOURCES for table in source.tables]
-
-EMPLOYEE_DEFAULTS = {
-    "employee_key": None,
-    "person_key": "p",
-    "manager_key": None,
-    "department": "R&D",
-    "division": "Platform",
-    "team": "Core",
-    "job_title": "Engineer",
-    "location": "Berlin",
-    "fte": 1.0,
-    "hired_on": date(2024, 1, 1),
-    "terminated_on": None,
-    "_source": "hr/headcount.csv",
-}
-
-
-def _employees(rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(
-        [{**EMPLOYEE_DEFAULTS, **row} for row in rows], schema=HR_EMPLOYEES.schema
-    )
-
 
 def _staff(count: int) -> list[dict]:
     return [{"employee_key": f"e{i}", "fte": 1.0} for i in range(count)]

@@ -427,14 +427,14 @@ def validate_table(
             CheckOutcome(table=table.name, check=check, passed=True) for check in check_names(table)
         ]
     if rows.num_rows > ge_every_row and not screen(table, rows, previous_count):
-        sampled = _ge_verdict(
+        sampled = _validate_with_ge(
             table, spread_sample(rows, GE_SAMPLE_ROWS), previous_count, row_count=False
         )
         if all(outcome.passed for outcome in sampled):
             return sampled
     if isinstance(rows, SpilledTable) and rows.num_rows > GE_IN_MEMORY_ROWS:
         return _validate_suspects(table, rows, previous_count)
-    return _ge_verdict(table, rows, previous_count)
+    return _validate_with_ge(table, rows, previous_count)
 
 
 def _validate_suspects(
@@ -447,7 +447,7 @@ def _validate_suspects(
     from orchestration.defs.sources.quality_screen import suspect_rows
 
     suspects, truncated = suspect_rows(table, rows, limit)
-    outcomes = _ge_verdict(
+    outcomes = _validate_with_ge(
         table, suspects, previous_count, row_count=False, of_rows=(rows.num_rows, truncated)
     )
     if rows.num_rows >= minimum_rows(previous_count):
@@ -471,24 +471,6 @@ def warm_up_great_expectations() -> None:
     _batch_definition()
 
 
-def _ge_verdict(
-    table: RawTable,
-    rows: RawRows,
-    previous_count: int | None,
-    row_count: bool = True,
-    of_rows: tuple[int, bool] | None = None,
-) -> list[CheckOutcome]:
-    """`_validate_with_ge`, in the refresh's Great Expectations worker when one runs (ge_worker.py)."""
-    from orchestration.defs.sources.ge_worker import active_worker
-
-    worker = active_worker()
-    if worker is not None:
-        outcomes = worker.validate((table, rows, previous_count, row_count, of_rows))
-        if outcomes is not None:
-            return outcomes
-    return _validate_with_ge(table, rows, previous_count, row_count, of_rows)
-
-
 def _validate_with_ge(
     table: RawTable,
     rows: RawRows,
@@ -502,7 +484,17 @@ def _validate_with_ge(
     `of_rows` = (the export's row count, whether `rows` were cut short): `rows` are the
     suspect rows of a bigger export, so messages count its rows, and a cut-short set's
     offending rows are "at least" so many.
+
+    Runs in the refresh's Great Expectations worker when one is running (ge_worker.py;
+    the worker itself runs this function with none).
     """
+    from orchestration.defs.sources.ge_worker import active_worker
+
+    worker = active_worker()
+    if worker is not None:
+        outcomes = worker.validate((table, rows, previous_count, row_count, of_rows))
+        if outcomes is not None:
+            return outcomes
     frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
     import great_expectations as gx
 
